@@ -1,0 +1,72 @@
+"""Normalise article text once, at import, before any NLP (GUIDE section 1).
+
+The stored text is never changed afterwards, so every offset ever stored stays
+valid; its SHA-256 is the document's identity. Normalisation:
+
+- line endings (CRLF, CR, U+2028, U+2029) become ``\\n``;
+- Unicode NFC;
+- control characters are *replaced* by a visible stand-in of the same length
+  (ESC becomes U+241B "␛", NUL U+2400 "␀", ...), never deleted, so an article
+  cannot drive the terminal and nothing shifts. A tab becomes one space.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
+_CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
+_CONTROL_PICTURES[ord("\t")] = " "
+del _CONTROL_PICTURES[ord("\n")]
+# C1 controls (U+0080..U+009F) include CSI (U+009B), which some terminals obey.
+_CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+# Bidirectional overrides and isolates can reorder what the terminal shows.
+_CONTROL_PICTURES.update({code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+_LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029")
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` normalised for storage (idempotent)."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_CONTROL_PICTURES)
+
+
+def text_hash(text: str) -> str:
+    """The identity of a stored (normalised) text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def offset_mapper(raw: str):
+    """Return ``f(offset_in_raw) -> offset_in_normalize(raw)``.
+
+    Used for spans that arrive with a text (JSONL import) whose normalisation
+    changes its length (CRLF, decomposed accents). Offsets must fall on
+    character boundaries that normalisation keeps, as any sane span does.
+    """
+    if normalize(raw) == raw:
+        return lambda offset: offset
+    cache: dict[int, int] = {}
+
+    def mapped(offset: int) -> int:
+        if offset not in cache:
+            cache[offset] = len(normalize(raw[:offset]))
+        return cache[offset]
+
+    return mapped
+
+
+_HEADER = re.compile(r"\A[ \t]*date[ \t]+(\d{4}(?:-\d{2}){0,2})\b[ \t]*\n?[ \t]*")
+
+
+def split_header(text: str) -> tuple[dict, str]:
+    """Take a leading ``date YYYY[-MM[-DD]]`` line off a plain-text article.
+
+    Returns ``(meta, body)``; the date becomes ``meta["date"]``, not article text.
+    """
+    match = _HEADER.match(text)
+    if not match:
+        return {}, text
+    return {"date": match.group(1)}, text[match.end():]
