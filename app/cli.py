@@ -1,0 +1,222 @@
+"""The ``glose`` command line. ``glose --help`` lists the commands.
+
+Exit status: 0 success, 1 some input failed (the rest was done), 2 usage or
+environment error (bad database, missing model).
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+from rich.console import Console
+
+from db.connection import DatabaseRefused, open_db, resolve_path
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def default_annotator() -> str:
+    """``--annotator``, else ``$GLOSE_ANNOTATOR``, else the login name."""
+    try:
+        login = getpass.getuser()
+    except Exception:  # no login name in some containers
+        login = "annotator"
+    return os.environ.get("GLOSE_ANNOTATOR") or login
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glose",
+        description="Read and annotate news articles: entities, claims and who said them.",
+    )
+    parser.add_argument("--db", metavar="PATH",
+                        help="database file (default: $GLOSE_DB, else ./glose.db)")
+    parser.add_argument("--annotator", metavar="NAME",
+                        help="your name as annotator (default: $GLOSE_ANNOTATOR, else your login)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    cmd = commands.add_parser("open", help="open the reader (the default command)")
+    cmd.add_argument("doc", nargs="?", type=int, metavar="DOC", help="document id to open directly")
+    cmd.set_defaults(run=cmd_open)
+
+    cmd = commands.add_parser("import", help="import .txt, .md and .jsonl files or folders")
+    cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    cmd.add_argument("--layer", default=None, metavar="L",
+                     help="layer for spans found in .jsonl files (default: imported)")
+    cmd.add_argument("--no-nlp", action="store_true",
+                     help="store text and tokens only: no entities, sentences or claim suggestions")
+    cmd.add_argument("--n-process", type=int, default=1, metavar="N",
+                     help="processes for spaCy (default: 1)")
+    cmd.add_argument("--batch-size", type=int, default=64, metavar="N",
+                     help="texts per spaCy batch (default: 64)")
+    cmd.add_argument("--encoding", metavar="ENC", help="encoding of the files (default: UTF-8, BOM or not)")
+    cmd.add_argument("--max-bytes", type=int, default=None, metavar="N",
+                     help="refuse files larger than this (default: 5,000,000)")
+    cmd.add_argument("--if-empty", action="store_true",
+                     help="do nothing if the database already has documents")
+    cmd.set_defaults(run=cmd_import)
+
+    cmd = commands.add_parser("export", help="write a layer as Prodigy/spaCy JSONL")
+    cmd.add_argument("--layer", required=True, metavar="L", help="layer to export, e.g. suggestions")
+    cmd.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
+    cmd.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
+    cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
+    cmd.add_argument("--include-rejected", action="store_true", help="also export rejected items")
+    cmd.set_defaults(run=cmd_export)
+
+    cmd = commands.add_parser("stats", help="documents, layers and counts")
+    cmd.set_defaults(run=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.annotator = args.annotator or default_annotator()
+    run = getattr(args, "run", cmd_open)
+    if not hasattr(args, "doc"):
+        args.doc = None
+    err = console(stderr=True)
+    try:
+        return run(args)
+    except (CommandError, DatabaseRefused) as exc:
+        err.print(f"glose: {exc}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err.print("glose: interrupted; everything committed before this point is kept")
+        return 130
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console that never reads markup in what it prints and does not wrap in pipes."""
+    probe = Console(stderr=stderr)
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True,
+                   width=None if probe.is_terminal else 160)
+
+
+def _db(args, *, create: bool = True):
+    return open_db(resolve_path(args.db), create=create)
+
+
+def cmd_open(args) -> int:
+    from app.tui.app import GloseApp
+
+    GloseApp(resolve_path(args.db), annotator=args.annotator, doc_id=args.doc).run()
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from app import importer
+    from app.nlp import ModelMissing, blank_tokenizer, load_model, model_name
+    from db.documents import count_documents
+
+    out = console()
+    err = console(stderr=True)
+    db = _db(args)
+    if args.if_empty and count_documents(db):
+        out.print(f"{count_documents(db)} documents already in {resolve_path(args.db)}; nothing imported")
+        return EXIT_OK
+    if args.no_nlp:
+        nlp, tokenizer_name = blank_tokenizer(), "blank:fr"
+    else:
+        try:
+            with err.status("Loading the French model…") if err.is_terminal else nullcontext():
+                nlp = load_model()
+        except ModelMissing as exc:
+            raise CommandError(str(exc)) from exc
+        tokenizer_name = f"{model_name()}-{nlp.meta.get('version', '?')}"
+    files, _ = importer.collect_files(args.paths)
+    total_bytes = sum(p.stat().st_size for p in files)
+    started = time.perf_counter()
+    with _ImportProgress(err, total_bytes) as progress:
+        report = importer.import_paths(
+            db, args.paths, nlp=nlp, tokenizer_name=tokenizer_name,
+            layer=args.layer or importer.DEFAULT_IMPORT_LAYER, batch_size=args.batch_size,
+            n_process=args.n_process, encoding=args.encoding,
+            max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
+        )
+    seconds = time.perf_counter() - started
+    for origin, existing in report.duplicates:
+        out.print(f"{origin}: already imported" + (f" (document {existing})" if existing else " (twice in this run)"))
+    for path, reason in report.failed:
+        err.print(f"glose: import: {path}: {reason}")
+    rate = report.words / seconds if seconds else 0
+    out.print(
+        f"imported {len(report.imported)} document(s), {report.words:,} words in {seconds:.1f} s"
+        f" ({rate:,.0f} words/s); {len(report.duplicates)} already present; {len(report.failed)} failed"
+    )
+    return EXIT_PARTIAL if report.failed else EXIT_OK
+
+
+class _ImportProgress:
+    """A rich progress bar (documents, words/s, ETA) on a terminal; silent otherwise."""
+
+    def __init__(self, console: Console, total_bytes: int):
+        self.console, self.total = console, total_bytes
+        self.progress = None
+        self.started = time.perf_counter()
+
+    def __enter__(self):
+        if self.console.is_terminal:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(
+                TextColumn("importing"), BarColumn(), TextColumn("{task.fields[docs]} docs"),
+                TextColumn("{task.fields[rate]} words/s"), TimeRemainingColumn(),
+                console=self.console, transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("import", total=self.total or 1, docs=0, rate=0)
+        return self
+
+    def update(self, read_bytes: int, docs: int, words: int) -> None:
+        if self.progress:
+            elapsed = time.perf_counter() - self.started
+            self.progress.update(self.task, completed=read_bytes, docs=docs,
+                                 rate=f"{words / elapsed:,.0f}" if elapsed else 0)
+
+    def __exit__(self, *exc):
+        if self.progress:
+            self.progress.stop()
+        return False
+
+
+def cmd_export(args) -> int:
+    from app import exporter
+
+    db = _db(args, create=False)
+    try:
+        recs = exporter.records(db, args.layer, doc_ids=args.doc, include_rejected=args.include_rejected)
+        if args.out:
+            tmp = Path(args.out + ".part")
+            with tmp.open("w", encoding="utf-8") as handle:
+                count = exporter.write_jsonl(recs, handle)
+            tmp.replace(args.out)  # never leave a half-written export under the real name
+            console(stderr=True).print(
+                f"wrote {count} document(s) of layer {args.layer!r} to {args.out}")
+        else:
+            exporter.write_jsonl(recs, sys.stdout)
+    except exporter.UnknownLayer as exc:
+        raise CommandError(str(exc)) from exc
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    from app.stats import render_stats
+
+    db = _db(args, create=False)
+    console().print(render_stats(db, resolve_path(args.db)))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""``glose export``: a layer as Prodigy/spaCy JSONL (GUIDE section 2).
+
+One line per document::
+
+    {"text", "meta", "tokens", "spans", "relations", "answer", "_annotator_id"}
+
+Spans carry ``token_start``/``token_end`` (inclusive) and their attributes as
+extra keys; claim frames are CLAIM/CUE/SOURCE spans plus ``SAID_BY`` and
+``CUE`` relations whose head is the claim. A relation's ``head``/``child`` are
+the last token of the head/child span, as Prodigy's relation UI records them.
+"""
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from typing import IO, Iterator
+
+import sqlite_utils
+
+from db import annotations, documents, layers
+
+
+class UnknownLayer(LookupError):
+    pass
+
+
+def records(db: sqlite_utils.Database, layer: str, *, doc_ids: list[int] | None = None,
+            include_rejected: bool = False) -> Iterator[dict]:
+    """One Prodigy-style record per document that has anything in ``layer``.
+
+    Raises UnknownLayer at once (not on first iteration) for a missing layer.
+    """
+    layer_id = layers.find_layer(db, layer)
+    if layer_id is None:
+        known = ", ".join(layers.layer_names(db)) or "none yet"
+        raise UnknownLayer(f"no layer named {layer!r} (layers: {known})")
+    owner = db.execute(
+        "SELECT annotators.name FROM layers LEFT JOIN annotators ON annotators.id = layers.annotator_id"
+        " WHERE layers.id = ?", [layer_id]).fetchone()[0]
+    return _records(db, layer_id, doc_ids or documents.document_ids(db),
+                    annotator=owner or layer, include_rejected=include_rejected)
+
+
+def _records(db, layer_id: int, doc_ids: list[int], *, annotator: str,
+             include_rejected: bool) -> Iterator[dict]:
+    for doc_id in doc_ids:
+        spans = annotations.spans_of(db, doc_id, layer_id)
+        if not include_rejected:
+            spans = [s for s in spans if s["state"] != "rejected"]
+        if spans:
+            yield record(db, doc_id, spans, annotations.relations_of(db, doc_id, layer_id),
+                         annotator=annotator, include_rejected=include_rejected)
+
+
+def record(db, doc_id: int, spans: list[dict], relations: list[dict], *, annotator: str,
+           include_rejected: bool = False) -> dict:
+    doc = documents.get_document(db, doc_id)
+    tokens = documents.get_tokens(db, doc_id) or _tokenize(doc["text"])
+    text = doc["text"]
+    by_id = {span["id"]: _span_dict(span, tokens, text) for span in spans}
+    rels = []
+    for rel in relations:
+        head, child = by_id.get(rel["head_id"]), by_id.get(rel["child_id"])
+        if head is None or child is None or (rel["state"] == "rejected" and not include_rejected):
+            continue
+        rels.append({"head": head["token_end"], "child": child["token_end"], "label": rel["label"],
+                     "head_span": head, "child_span": child, "state": rel["state"]})
+    meta = {**doc["meta"], "title": doc["title"], "glose_doc_id": doc_id, "text_hash": doc["text_hash"]}
+    return {
+        "text": text,
+        "meta": meta,
+        "tokens": [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < len(text) and text[e] == " "}
+                   for i, (s, e) in enumerate(zip(tokens.starts, tokens.ends))],
+        "spans": list(by_id.values()),
+        "relations": rels,
+        "answer": "accept",
+        "_annotator_id": annotator,
+    }
+
+
+def _span_dict(span: dict, tokens: documents.Tokens, text: str) -> dict:
+    start, end = span["start"], span["end"]
+    out = {
+        "start": start, "end": end, "label": span["label"],
+        "token_start": max(bisect_right(tokens.starts, start) - 1, 0),
+        "token_end": max(bisect_right(tokens.starts, end - 1) - 1, 0),
+        "text": text[start:end], "state": span["state"], "origin": span["origin"],
+    }
+    if span.get("confidence") is not None:
+        out["confidence"] = span["confidence"]
+    if span.get("canonical"):
+        out["canonical"] = span["canonical"]
+    out.update(span["attrs"])
+    return out
+
+
+def _tokenize(text: str) -> documents.Tokens:
+    from app.nlp import blank_tokenizer
+    from app.preannotate import tokens_of
+
+    return tokens_of(blank_tokenizer()(text), "blank:fr")
+
+
+def write_jsonl(recs, out: IO[str]) -> int:
+    count = 0
+    for rec in recs:
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        count += 1
+    return count

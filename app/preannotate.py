@@ -1,0 +1,74 @@
+"""From a parsed spaCy Doc to rows for the layer ``suggestions`` (no database here).
+
+Used by ``glose import`` and ``glose suggest``: tokens and sentences, spaCy's
+entities, and the claim frames of the suggestion engine, as the plain span and
+relation dicts of ``db.annotations``.
+"""
+from __future__ import annotations
+
+from db.annotations import ENTITY_LABELS
+from db.documents import Tokens
+
+from app.suggest.engine import suggest_frames
+from app.suggest.frames import Frame
+
+
+def tokens_of(doc, tokenizer: str) -> Tokens:
+    starts = [token.idx for token in doc]
+    ends = [token.idx + len(token) for token in doc]
+    if doc.has_annotation("SENT_START"):
+        sent_starts = [sent.start for sent in doc.sents]
+    else:
+        sent_starts = [0] if len(doc) else []
+    return Tokens(starts, ends, sent_starts, tokenizer)
+
+
+def word_count(doc) -> int:
+    return sum(1 for token in doc if not (token.is_punct or token.is_space))
+
+
+def suggestions_of(doc) -> tuple[list[dict], list[dict]]:
+    """Entity spans plus claim frames of a parsed doc, as (spans, relations)."""
+    spans = [
+        {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "origin": "spacy"}
+        for ent in doc.ents
+        if ent.label_ in ENTITY_LABELS
+    ]
+    relations = frames_to_rows(suggest_frames(doc), spans)
+    return spans, relations
+
+
+def frames_to_rows(frames: list[Frame], spans: list[dict]) -> list[dict]:
+    """Append each frame's CLAIM, CUE and SOURCE spans to ``spans`` and return its relations.
+
+    A source mention that is exactly an entity span links to that span, so the
+    annotator sees one mention, not two; equal SOURCE/CUE spans are shared too.
+    """
+    index = {(s["start"], s["end"], s["label"]): i for i, s in enumerate(spans)}
+
+    def span_index(start: int, end: int, label: str, **extra) -> int:
+        key = (start, end, label)
+        if key not in index:
+            index[key] = len(spans)
+            spans.append({"start": start, "end": end, "label": label, "origin": "rules", **extra})
+        return index[key]
+
+    relations = []
+    for frame in frames:
+        attrs = {"quote_type": frame.quote_type}
+        if frame.claim_type:
+            attrs["claim_type"] = frame.claim_type
+        claim = len(spans)
+        spans.append({"start": frame.claim_start, "end": frame.claim_end, "label": "CLAIM",
+                      "origin": "rules", "attrs": attrs, "confidence": frame.confidence})
+        if frame.cue:
+            cue = span_index(*frame.cue, "CUE")
+            relations.append({"head": claim, "child": cue, "label": "CUE", "origin": "rules"})
+        for mention in frame.sources:
+            label = mention.label if mention.label in ENTITY_LABELS else "SOURCE"
+            extra = {"canonical": mention.canonical} if mention.canonical else {}
+            source = span_index(mention.start, mention.end, label, **extra)
+            if mention.canonical and "canonical" not in spans[source]:
+                spans[source]["canonical"] = mention.canonical
+            relations.append({"head": claim, "child": source, "label": "SAID_BY", "origin": "rules"})
+    return relations

@@ -1,0 +1,169 @@
+"""Numbered schema migrations. ``PRAGMA user_version`` is the applied number.
+
+Never edit a migration that has shipped: add the next one. Each runs in its own
+transaction together with the version bump, so a crash leaves the previous
+version intact.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+SPAN_STATES = "('pending', 'accepted', 'rejected')"
+
+
+def m001_core(db: sqlite_utils.Database) -> None:
+    """Documents, tokens, annotators, layers, spans, relations, sources, status, events."""
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,                 -- normalised once at import, never changed
+            text_hash TEXT NOT NULL UNIQUE,     -- sha256 of text: the document's identity
+            title TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{{}}',  -- JSON object (date, url, ...)
+            origin TEXT,                        -- the file it came from
+            n_chars INTEGER NOT NULL,
+            n_words INTEGER,
+            imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        -- Token and sentence offsets, as JSON arrays: exports need token indices.
+        CREATE TABLE doc_tokens (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            tokenizer TEXT NOT NULL,
+            starts TEXT NOT NULL,
+            ends TEXT NOT NULL,
+            sent_starts TEXT NOT NULL          -- token index of each sentence start
+        );
+        CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE TABLE layers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('suggestions', 'annotator', 'gold', 'import')),
+            annotator_id INTEGER REFERENCES annotators(id)
+        );
+        CREATE TABLE canonical_sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT,                          -- PER, ORG, ...
+            note TEXT
+        );
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN {SPAN_STATES}),
+            origin TEXT NOT NULL,               -- spacy, rules, import, manual, seed
+            attrs TEXT NOT NULL DEFAULT '{{}}', -- JSON: quote_type, claim_type, note, ...
+            confidence REAL,
+            canonical_id INTEGER REFERENCES canonical_sources(id) ON DELETE SET NULL,
+            seed_id INTEGER,                    -- the suggestion this span was seeded from
+            CHECK (start >= 0 AND end > start)
+        );
+        CREATE INDEX spans_doc_layer ON spans (doc_id, layer_id, start);
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+            head_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,   -- the claim
+            child_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,  -- source or cue
+            label TEXT NOT NULL CHECK (label IN ('SAID_BY', 'CUE')),
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN {SPAN_STATES}),
+            origin TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{{}}',
+            seed_id INTEGER,
+            UNIQUE (layer_id, head_id, child_id, label)
+        );
+        CREATE INDEX relations_doc_layer ON relations (doc_id, layer_id);
+        CREATE INDEX relations_child ON relations (child_id);
+        CREATE TABLE doc_status (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (doc_id, annotator_id)
+        );
+        -- Append-only: who changed what, with the row before and after (JSON).
+        -- Undo and redo are events too; 'grp' ties the rows of one user action.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            ts TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            annotator_id INTEGER,
+            doc_id INTEGER,
+            layer_id INTEGER,
+            grp INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('do', 'undo', 'redo')),
+            action TEXT NOT NULL,
+            target TEXT,                        -- spans, relations, doc_status, ...
+            target_id INTEGER,
+            before TEXT,
+            after TEXT,
+            ref_grp INTEGER                     -- the group an undo/redo replays
+        );
+        CREATE INDEX events_actor_doc ON events (annotator_id, doc_id, id);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        -- Every span lies inside its document's text (SQLite length() counts
+        -- characters, like Python str indices).
+        CREATE TRIGGER spans_in_text_insert BEFORE INSERT ON spans
+            WHEN NEW.end > (SELECT n_chars FROM documents WHERE id = NEW.doc_id)
+            BEGIN SELECT RAISE(ABORT, 'span ends past the document text'); END;
+        CREATE TRIGGER spans_in_text_update BEFORE UPDATE OF start, end ON spans
+            WHEN NEW.end > (SELECT n_chars FROM documents WHERE id = NEW.doc_id)
+            BEGIN SELECT RAISE(ABORT, 'span ends past the document text'); END;
+        """
+    )
+
+
+def m002_fulltext(db: sqlite_utils.Database) -> None:
+    """FTS5 over titles and texts, accent-insensitive, kept in sync by triggers."""
+    db["documents"].enable_fts(
+        ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run SQL statements one by one inside the caller's transaction.
+
+    (``executescript`` would COMMIT the open transaction first.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    assert not statement.strip(), f"incomplete SQL statement: {statement!r}"
+
+
+MIGRATIONS: list[Migration] = [m001_core, m002_fulltext]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATEST_VERSION) -> None:
+    """Apply the migrations after the database's version, each in one transaction."""
+    from db.transaction import write
+
+    for number in range(version(db) + 1, upto + 1):
+        with write(db):
+            MIGRATIONS[number - 1](db)
+            db.execute(f"PRAGMA application_id = {int(application_id)}")
+            db.execute(f"PRAGMA user_version = {number}")
