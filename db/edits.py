@@ -1,0 +1,226 @@
+"""Interactive annotation changes, each one transaction with its events.
+
+Every change goes through :class:`Editor`: it writes the rows and, in the same
+transaction, one event per changed row with the row before and after (JSON).
+The rows of one user action share a group number (``grp``). Undo and redo
+replay a group's ``before`` or ``after`` rows and are logged as groups of
+their own, so the undo/redo stacks are derived from the log alone and survive
+restarts.
+"""
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from db import layers
+from db.transaction import write
+
+_TABLES = ("spans", "relations", "doc_status")
+_NOT_UNDOABLE = ("seed",)
+
+
+class Editor:
+    """The changes one annotator makes to one document, in their own layer."""
+
+    def __init__(self, db: sqlite_utils.Database, annotator: str, doc_id: int):
+        self.db, self.doc_id = db, doc_id
+        with write(db):
+            self.annotator_id = layers.annotator_id(db, annotator)
+            self.layer_id = layers.layer_id(db, annotator, kind="annotator", annotator=annotator)
+
+    # --- Actions (each one transaction, returns its group number) -----------
+
+    def seed(self) -> bool:
+        """Copy the suggestions into this annotator's layer, once per document.
+
+        Returns False if the document was already seeded (or had work) before.
+        """
+        with write(self.db):
+            if self._status() is not None:
+                return False
+            grp = self._new_group()
+            source = layers.find_layer(self.db, layers.SUGGESTIONS)
+            if source is not None:
+                self.db.execute(
+                    "INSERT INTO spans (doc_id, layer_id, start, end, label, state, origin, attrs,"
+                    " confidence, canonical_id, seed_id) SELECT doc_id, ?, start, end, label,"
+                    " 'pending', origin, attrs, confidence, canonical_id, id FROM spans"
+                    " WHERE doc_id = ? AND layer_id = ?", [self.layer_id, self.doc_id, source])
+                self.db.execute(
+                    "INSERT INTO relations (doc_id, layer_id, head_id, child_id, label, state, origin,"
+                    " attrs, seed_id) SELECT r.doc_id, ?, h.id, c.id, r.label, 'pending', r.origin,"
+                    " r.attrs, r.id FROM relations r"
+                    " JOIN spans h ON h.seed_id = r.head_id AND h.layer_id = ?"
+                    " JOIN spans c ON c.seed_id = r.child_id AND c.layer_id = ?"
+                    " WHERE r.doc_id = ? AND r.layer_id = ?",
+                    [self.layer_id, self.layer_id, self.layer_id, self.doc_id, source])
+            self.db.execute(
+                "INSERT INTO doc_status (doc_id, annotator_id, status) VALUES (?, ?, 'in_progress')",
+                [self.doc_id, self.annotator_id])
+            self._log(grp, "do", "seed", None, None, None, {"from_layer": layers.SUGGESTIONS})
+            return True
+
+    def add_span(self, start: int, end: int, label: str, *, attrs: dict | None = None,
+                 state: str = "accepted", action: str = "add_span") -> int:
+        with write(self.db):
+            grp = self._new_group()
+            return self._insert(grp, action, "spans", {
+                "doc_id": self.doc_id, "layer_id": self.layer_id, "start": start, "end": end,
+                "label": label, "state": state, "origin": "manual",
+                "attrs": json.dumps(attrs or {}, ensure_ascii=False)})
+
+    def update_span(self, span_id: int, *, action: str = "update_span", **changes) -> int:
+        """Change columns of a span (label, start, end, state, canonical_id, attrs: dict)."""
+        if "attrs" in changes:
+            changes["attrs"] = json.dumps(changes["attrs"], ensure_ascii=False)
+        with write(self.db):
+            grp = self._new_group()
+            self._update(grp, action, "spans", span_id, changes)
+            return grp
+
+    def set_states(self, state: str, span_ids=(), relation_ids=(), *, action: str | None = None) -> int:
+        """Accept or reject several items as one action (a whole frame, say)."""
+        with write(self.db):
+            grp = self._new_group()
+            for span_id in span_ids:
+                self._update(grp, action or state, "spans", span_id, {"state": state})
+            for rel_id in relation_ids:
+                self._update(grp, action or state, "relations", rel_id, {"state": state})
+            return grp
+
+    def delete_span(self, span_id: int) -> int:
+        """Delete a span and the relations that use it (logged, so undo restores all)."""
+        with write(self.db):
+            grp = self._new_group()
+            for (rel_id,) in self.db.execute(
+                    "SELECT id FROM relations WHERE head_id = ? OR child_id = ?", [span_id, span_id]).fetchall():
+                self._delete(grp, "delete_span", "relations", rel_id)
+            self._delete(grp, "delete_span", "spans", span_id)
+            return grp
+
+    def link(self, head_id: int, child_id: int, label: str) -> int:
+        """Add a SAID_BY or CUE relation from a claim (accepted: the annotator made it)."""
+        with write(self.db):
+            grp = self._new_group()
+            return self._insert(grp, f"link_{label.lower()}", "relations", {
+                "doc_id": self.doc_id, "layer_id": self.layer_id, "head_id": head_id,
+                "child_id": child_id, "label": label, "state": "accepted", "origin": "manual"})
+
+    def unlink(self, relation_id: int) -> int:
+        with write(self.db):
+            grp = self._new_group()
+            self._delete(grp, "unlink", "relations", relation_id)
+            return grp
+
+    def set_status(self, status: str) -> int:
+        with write(self.db):
+            grp = self._new_group()
+            key = self.db.execute("SELECT rowid FROM doc_status WHERE doc_id = ? AND annotator_id = ?",
+                                  [self.doc_id, self.annotator_id]).fetchone()
+            if key is None:
+                self._insert(grp, "set_status", "doc_status", {
+                    "doc_id": self.doc_id, "annotator_id": self.annotator_id, "status": status})
+            else:
+                self._update(grp, "set_status", "doc_status", key[0], {"status": status})
+            return grp
+
+    # --- Undo / redo ----------------------------------------------------------
+
+    def stacks(self) -> tuple[list[int], list[int]]:
+        """(undoable groups, redoable groups), most recent last, replayed from the log."""
+        undo, redo = [], []
+        for grp, kind, ref in self.db.execute(
+                "SELECT grp, kind, ref_grp FROM events WHERE annotator_id = ? AND doc_id = ?"
+                " AND action NOT IN ('seed') GROUP BY grp ORDER BY min(id)",
+                [self.annotator_id, self.doc_id]):
+            if kind == "do":
+                undo.append(grp)
+                redo.clear()
+            elif kind == "undo":
+                undo.remove(ref)
+                redo.append(ref)
+            else:
+                redo.remove(ref)
+                undo.append(ref)
+        return undo, redo
+
+    def undo(self) -> str | None:
+        """Undo the last action; return its name, or None when there is nothing to undo."""
+        return self._replay("undo")
+
+    def redo(self) -> str | None:
+        return self._replay("redo")
+
+    def _replay(self, kind: str) -> str | None:
+        with write(self.db):
+            undo, redo = self.stacks()
+            stack = undo if kind == "undo" else redo
+            if not stack:
+                return None
+            ref = stack[-1]
+            rows = self.db.execute(
+                "SELECT action, target, target_id, before, after FROM events WHERE grp = ? AND kind = 'do'"
+                " ORDER BY id", [ref]).fetchall()
+            if kind == "undo":  # put back what was there, last change first
+                rows = [(a, t, i, after, before) for a, t, i, before, after in reversed(rows)]
+            grp = self._new_group()
+            for action, table, row_id, _, wanted in rows:
+                wanted = json.loads(wanted) if wanted else None
+                current = self._row(table, row_id)
+                if wanted is None:
+                    self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
+                elif current is None:
+                    cols = ", ".join(wanted)
+                    marks = ", ".join("?" for _ in wanted)
+                    self.db.execute(f"INSERT INTO {table} (rowid, {cols}) VALUES (?, {marks})",
+                                    [row_id, *wanted.values()])
+                else:
+                    sets = ", ".join(f"{col} = ?" for col in wanted)
+                    self.db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", [*wanted.values(), row_id])
+                self._log(grp, kind, action, table, row_id, current, wanted, ref_grp=ref)
+            return rows[0][0] if rows else ""
+
+    # --- Row primitives, each logged -----------------------------------------
+
+    def _insert(self, grp: int, action: str, table: str, row: dict) -> int:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        row_id = self.db.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values())).lastrowid
+        self._log(grp, "do", action, table, row_id, None, self._row(table, row_id))
+        return row_id
+
+    def _update(self, grp: int, action: str, table: str, row_id: int, changes: dict) -> None:
+        before = self._row(table, row_id)
+        if before is None:
+            raise LookupError(f"no row {row_id} in {table}")
+        sets = ", ".join(f"{col} = ?" for col in changes)
+        self.db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", [*changes.values(), row_id])
+        self._log(grp, "do", action, table, row_id, before, self._row(table, row_id))
+
+    def _delete(self, grp: int, action: str, table: str, row_id: int) -> None:
+        before = self._row(table, row_id)
+        self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
+        self._log(grp, "do", action, table, row_id, before, None)
+
+    def _row(self, table: str, row_id: int) -> dict | None:
+        assert table in _TABLES
+        cursor = self.db.execute(f"SELECT * FROM {table} WHERE rowid = ?", [row_id])
+        values = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], values)) if values else None
+
+    def _status(self) -> str | None:
+        row = self.db.execute("SELECT status FROM doc_status WHERE doc_id = ? AND annotator_id = ?",
+                              [self.doc_id, self.annotator_id]).fetchone()
+        return row[0] if row else None
+
+    def _new_group(self) -> int:
+        return self.db.execute("SELECT coalesce(max(grp), 0) + 1 FROM events").fetchone()[0]
+
+    def _log(self, grp, kind, action, table, row_id, before, after, *, ref_grp=None) -> None:
+        self.db.execute(
+            "INSERT INTO events (annotator_id, doc_id, layer_id, grp, kind, action, target, target_id,"
+            " before, after, ref_grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.annotator_id, self.doc_id, self.layer_id, grp, kind, action, table, row_id,
+             json.dumps(before, ensure_ascii=False) if before is not None else None,
+             json.dumps(after, ensure_ascii=False) if after is not None else None, ref_grp])

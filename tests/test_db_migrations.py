@@ -1,0 +1,116 @@
+"""Schema migrations: from empty and from every earlier version."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from db import documents
+from db.connection import APPLICATION_ID, DatabaseRefused, open_db
+from db.migrations import LATEST_VERSION, MIGRATIONS, migrate, version
+from db.transaction import write
+
+
+def test_from_empty_reaches_latest_with_wal_and_foreign_keys(db_path):
+    db = open_db(db_path)
+    assert version(db) == LATEST_VERSION == len(MIGRATIONS)
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert {"documents", "doc_tokens", "spans", "relations", "layers", "annotators",
+            "canonical_sources", "doc_status", "events", "documents_fts"} <= set(db.table_names())
+
+
+@pytest.mark.parametrize("start", range(1, LATEST_VERSION))
+def test_from_each_earlier_version_keeps_data(db_path, start):
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    old = sqlite_utils.Database(conn)
+    migrate(old, application_id=APPLICATION_ID, upto=start)
+    assert version(old) == start
+    with write(old):
+        documents.insert_document(old, text="Alep est tombée, selon l'OSDH.", text_hash="h1",
+                                  title="Alep", meta={}, origin="x.txt")
+    conn.close()
+
+    db = open_db(db_path)
+    assert version(db) == LATEST_VERSION
+    assert documents.count_documents(db) == 1
+    assert documents.search(db, "osdh") == [1]  # full text (added in 2) covers old rows
+
+
+def test_reopening_is_a_no_op(db_path):
+    open_db(db_path).close()
+    db = open_db(db_path)
+    assert version(db) == LATEST_VERSION
+
+
+def test_failed_migration_leaves_previous_version(db_path, monkeypatch):
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    migrate(sqlite_utils.Database(conn), application_id=APPLICATION_ID, upto=1)
+    conn.close()
+
+    def broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("db.migrations.MIGRATIONS", [MIGRATIONS[0], broken])
+    with pytest.raises(RuntimeError):
+        open_db(db_path)
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+
+
+def test_event_log_is_append_only(db):
+    db.execute("INSERT INTO events (grp, kind, action) VALUES (1, 'do', 'x')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE events SET action = 'y'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM events")
+
+
+def test_spans_cannot_leave_their_text(db):
+    with write(db):
+        doc = documents.insert_document(db, text="abc", text_hash="h", title="t", meta={}, origin=None)
+        db.execute("INSERT INTO layers (name, kind) VALUES ('l', 'import')")
+    with pytest.raises(sqlite3.IntegrityError, match="past the document"):
+        db.execute("INSERT INTO spans (doc_id, layer_id, start, end, label, origin) VALUES (?, 1, 1, 4, 'PER', 'x')", [doc])
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO spans (doc_id, layer_id, start, end, label, origin) VALUES (?, 1, 2, 2, 'PER', 'x')", [doc])
+
+
+class TestRefusals:
+    def test_text_file_is_refused_untouched(self, tmp_path):
+        path = tmp_path / "notes.db"
+        path.write_bytes(b"my precious notes\n")
+        with pytest.raises(DatabaseRefused, match="not a glose database"):
+            open_db(path)
+        assert path.read_bytes() == b"my precious notes\n"
+
+    def test_other_sqlite_app_is_refused_untouched(self, tmp_path):
+        path = tmp_path / "other.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+        conn.close()
+        before = path.read_bytes()
+        with pytest.raises(DatabaseRefused, match="another application"):
+            open_db(path)
+        assert path.read_bytes() == before
+
+    def test_newer_schema_is_refused_untouched(self, db_path):
+        open_db(db_path).close()
+        conn = sqlite3.connect(db_path)
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+        conn.close()
+        before = db_path.read_bytes()
+        with pytest.raises(DatabaseRefused, match="newer glose"):
+            open_db(db_path)
+        assert db_path.read_bytes() == before
+
+    def test_missing_file_not_created_when_reading(self, tmp_path):
+        with pytest.raises(DatabaseRefused, match="no such database"):
+            open_db(tmp_path / "nope.db", create=False)
+        assert not (tmp_path / "nope.db").exists()
