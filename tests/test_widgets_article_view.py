@@ -265,3 +265,17 @@ def test_layout_snapshot(snap_compare):
         await pilot.press("ctrl+shift+right")
 
     assert snap_compare(Harness(), terminal_size=(80, 24), run_before=focus_and_select)
+
+
+async def test_update_highlights_adds_moves_and_removes():
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        vérifier = TEXT.index("vérifier")
+        view.update_highlights([Highlight(7, vérifier, vérifier + 8, "MISC")], removed=[4])
+        await pilot.pause()
+        assert view.highlight_at(vérifier).id == 7
+        assert view.highlight_at(0) is None and not styles_at(view, 1).strike
+        view.update_highlights([Highlight(7, vérifier + 3, vérifier + 8, "MISC")])
+        assert view.highlight_at(vérifier) is None and view.highlight_at(vérifier + 3).id == 7

@@ -328,23 +328,34 @@ class ArticleView(ScrollView, can_focus=True):
             self._relayout()
 
     def set_highlights(self, highlights: Iterable[Highlight]) -> None:
-        """Replace the highlights, redrawing only the lines whose highlights changed."""
+        """Replace the highlights, redrawing only the lines whose highlights changed.
+
+        Diffing costs O(highlights); `update_highlights` is O(changed).
+        """
         old = self._by_id
         new = {h.id: h for h in highlights}
-        changed = [h for id_, h in new.items() if old.get(id_) != h]
-        removed = [h for id_, h in old.items() if id_ not in new]
-        moved = bool(removed) or any(
-            (previous := old.get(h.id)) is None or (previous.start, previous.end) != (h.start, h.end)
-            for h in changed
-        )
-        self._by_id = new
-        if moved:
-            self._index = _SpanIndex(new.values())
-        for highlight in (*changed, *removed):
-            previous = old.get(highlight.id)
+        changed = [h for id_, h in new.items() if (previous := old.get(id_)) is not h and previous != h]
+        self.update_highlights(changed, [id_ for id_ in old if id_ not in new])
+
+    def update_highlights(self, changed: Iterable[Highlight] = (), removed: Iterable[int] = ()) -> None:
+        """Add or replace the `changed` highlights and drop the `removed` ids,
+        redrawing only their lines (the span index is rebuilt if any span moved)."""
+        by_id = self._by_id
+        moved = False
+        for highlight in changed:
+            previous = by_id.get(highlight.id)
             if previous is not None:
                 self._invalidate(previous.start, previous.end)
+            moved = moved or previous is None or (previous.start, previous.end) != (highlight.start, highlight.end)
+            by_id[highlight.id] = highlight
             self._invalidate(highlight.start, highlight.end)
+        for id_ in removed:
+            previous = by_id.pop(id_, None)
+            if previous is not None:
+                moved = True
+                self._invalidate(previous.start, previous.end)
+        if moved:
+            self._index = _SpanIndex(by_id.values())
 
     def select(self, highlight_id: int | None, related: Collection[int] = ()) -> None:
         """Emphasise one highlight and its related ones (sources, cue); scroll it into view."""
