@@ -88,3 +88,34 @@ def search(db: sqlite_utils.Database, query: str) -> list[int]:
         " WHERE documents_fts MATCH ? ORDER BY documents_fts.rank"
     )
     return [row[0] for row in db.execute(sql, [match])]
+
+
+def list_documents(db: sqlite_utils.Database, annotator: str, doc_ids: list[int] | None = None) -> list[dict]:
+    """Rows for the document list: title, date, words, claims and the annotator's status.
+
+    Claims are counted in the annotator's layer once it exists for a document,
+    else in the suggestions.
+    """
+    rows = db.query(
+        """
+        SELECT d.id, d.title, json_extract(d.meta, '$.date') AS date, d.n_words, d.n_chars,
+               coalesce(st.status, 'todo') AS status,
+               (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.label = 'CLAIM'
+                  AND s.state != 'rejected'
+                  AND s.layer_id = coalesce(
+                      (SELECT l.id FROM layers l JOIN annotators a ON a.id = l.annotator_id
+                         WHERE a.name = :who AND l.kind = 'annotator'
+                           AND EXISTS (SELECT 1 FROM spans x WHERE x.layer_id = l.id AND x.doc_id = d.id)),
+                      (SELECT id FROM layers WHERE name = 'suggestions'))) AS claims
+        FROM documents d
+        LEFT JOIN doc_status st ON st.doc_id = d.id
+             AND st.annotator_id = (SELECT id FROM annotators WHERE name = :who)
+        ORDER BY d.id
+        """,
+        {"who": annotator},
+    )
+    rows = list(rows)
+    if doc_ids is not None:
+        order = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+        rows = sorted((r for r in rows if r["id"] in order), key=lambda r: order[r["id"]])
+    return rows

@@ -1,0 +1,84 @@
+"""The first screen: every document with its progress; Enter opens one."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from db import documents
+
+STATUS_MARKS = {"todo": "·", "in_progress": "…", "done": "✓"}
+
+
+class DocumentListScreen(Screen):
+    """Documents with title, date, length, claims and my status; full-text filter."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("escape", "clear_search", "Clear search", id="clear_search", show=False),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="/ search the texts (accents optional)", id="search")
+        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield Static(id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("id", key="id")
+        table.add_column("title", key="title", width=44)
+        table.add_column("date", key="date")
+        table.add_column("words", key="words")
+        table.add_column("claims", key="claims")
+        table.add_column("status", key="status")
+        self.action_refresh()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        query = self.query_one("#search", Input).value
+        db, annotator = self.app.db, self.app.annotator
+        ids = documents.search(db, query) if query.strip() else None
+        rows = documents.list_documents(db, annotator, ids)
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in rows:
+            # Text cells: titles come from articles and are never markup.
+            table.add_row(
+                Text(str(row["id"])), Text(row["title"]), Text(row["date"] or ""),
+                Text(f"{row['n_words'] or 0:,}", justify="right"), Text(str(row["claims"]), justify="right"),
+                Text(f"{STATUS_MARKS[row['status']]} {row['status'].replace('_', ' ')}"),
+                key=str(row["id"]),
+            )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        everyone = documents.list_documents(db, annotator)
+        done = sum(1 for r in everyone if r["status"] == "done")
+        shown = f"{len(rows)} shown · " if query.strip() else ""
+        self.query_one("#progress", Static).update(
+            Text(f"{shown}{done}/{len(everyone)} done · annotator {annotator}" if everyone
+                 else "No documents yet: run 'glose import PATH' (or 'make run' for the samples)."))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.action_refresh()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        self.query_one("#search", Input).value = ""
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_document(int(event.row_key.value))
