@@ -1,9 +1,649 @@
-"""Claim frames from a parsed French Doc (filled in by issue 3)."""
+"""Claim frames from a parsed French Doc.
+
+How it works (all linear in the length of the text):
+
+1. ``quotes.find_quotes`` scans the text once for quotations (« » “ ” "…",
+   nested and unbalanced ones) and ``quotes.sentence_units`` cuts it into units
+   that never split a quotation.
+2. In each unit, *cues* are found outside quotations (or as an incise inside one,
+   « A, a déclaré X, B »): reporting verbs matched on lemmas (``lexicon``),
+   participles (*ajoutant que*), and prepositions (*selon*, *d'après*, *pour X,*).
+3. Each cue gets a claim and a speaker by its construction:
+   inverted verb (« … », a déclaré X / a-t-il dit) takes the text before it;
+   *que* takes the clause after it; a quotation after the verb makes a mixed
+   claim (*s'est dit « alarmé »*); a colon introduces a direct quote; some verbs
+   take a plain noun phrase (*font état d'atrocités*); *selon X, …* takes the
+   clause after X (or before it when X comes last).
+4. Pronouns are resolved to the last fitting speaker (``canonical``); quotations
+   left without a cue inherit the previous speaker; overlapping frames merge.
+"""
 from __future__ import annotations
 
-from app.suggest.frames import Frame
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+
+from app.suggest import mentions as M
+from app.suggest.frames import Frame, Mention
+from app.suggest.lexicon import PREP_POUR, RELATIVES, TIME_NOUNS, verbs
+from app.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
+
+QUE = {"que", "qu'", "qu’", "qu"}
+DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier",
+        "aujourd'hui", "soir", "matin", "midi", "après-midi", "veille", "lendemain", "nuit"}
+# Verbs that report speech whenever they are inverted after a comma, whatever
+# follows (others need a plausible speaker: "a poursuivi son offensive").
+CORE = {"dire", "déclarer", "affirmer", "ajouter", "annoncer", "estimer", "souligner", "préciser",
+        "indiquer", "expliquer", "assurer", "confier", "écrire", "dénoncer", "insister",
+        "rappeler", "juger", "avertir", "prévenir", "lancer", "poursuivre", "conclure"}
+COUNT_NOUNS = {"centaine", "dizaine", "millier", "million", "milliard", "douzaine", "vingtaine",
+               "trentaine", "quarantaine", "cinquantaine", "soixantaine"}
+TRIM = SPACES + ".,;:"
+
+
+@dataclass
+class Cue:
+    kind: str  # verb | prep | pour
+    cs: int  # first token of the cue
+    ce: int  # token after the cue
+    head: int  # the verb (or preposition) token
+    key: str = ""  # lexicon key: lemma or "faire état"
+    clitic: int | None = None  # inverted subject clitic token (a-t-il)
+    incise: Quote | None = None  # the quotation the cue interrupts
+
+
+@dataclass
+class _Draft:
+    """A frame under construction (token-free, char offsets)."""
+
+    start: int
+    end: int
+    cue: tuple[int, int] | None
+    sources: tuple[Mention, ...]
+    quote_type: str
+    confidence: float
+    unit: int
+    verbal: bool = True  # cue is a verb (preferred when frames merge)
+
+
+@dataclass
+class _Ctx:
+    doc: object
+    text: str
+    quotes: list[Quote]
+    starts: list[int]
+    q_of: list[int]  # outer quotation of each token, or -1
+    ents: list[int]
+    speakers: list[tuple[Mention, str, str]] = field(default_factory=list)  # mention, name, number
+    used: list[tuple[int, int]] = field(default_factory=list)  # source phrases (not claims)
+
+
+# ---------------------------------------------------------------- lexicon look-ups
+
+def _er_forms() -> dict[str, str]:
+    """Surface forms of regular -er reporting verbs, for words the tagger mislabels
+    (it reads "dénonce" in « … », dénonce l'ONU as a noun)."""
+    forms: dict[str, str] = {}
+    for lemma in verbs().lemmas:
+        if lemma.endswith("er") and lemma not in {"aller"}:
+            stem = lemma[:-2]
+            for suffix in ("e", "ent", "é", "ée", "és", "ées", "ait", "aient", "ant", "a"):
+                forms.setdefault(stem + suffix, lemma)
+    return forms
+
+
+_FORMS: dict[str, str] | None = None
+
+
+def _verb_key(doc, i: int) -> tuple[str, int] | None:
+    """The lexicon key of a reporting verb at token ``i`` and the token after it."""
+    global _FORMS
+    tok = doc[i]
+    lex = verbs()
+    lemma = tok.lemma_.lower()
+    for words in lex.multiword:  # faire état (de), faire savoir, mettre en garde
+        if lemma == words[0] and i + len(words) <= len(doc) and all(
+            doc[i + k].lemma_.lower() == w or doc[i + k].lower_ == w for k, w in enumerate(words[1:], 1)
+        ):
+            end = i + len(words)
+            if words[-1] == "état" and end < len(doc) and doc[end].lower_ in M.DE:
+                end += 1
+            return " ".join(words), end
+    if tok.pos_ in {"VERB", "AUX"} and lemma in lex.lemmas:
+        return lemma, i + 1
+    if tok.pos_ not in {"VERB", "AUX"} and i > 0 and doc[i - 1].lower_ not in M.DETS:
+        if _FORMS is None:
+            _FORMS = _er_forms()
+        form = _FORMS.get(tok.lower_)
+        if form:
+            return form, i + 1
+    return None
+
+
+def _is_participle(tok) -> bool:
+    return "Part" in tok.morph.get("VerbForm") and "Pres" in tok.morph.get("Tense")
+
+
+def _is_number(tok) -> bool:
+    return tok.lower_ not in {"un", "une"} and (tok.like_num or any(c.isdigit() for c in tok.text))
+
+
+def _is_infinitive(tok) -> bool:
+    return "Inf" in tok.morph.get("VerbForm")
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _chars(ctx: _Ctx, a: int, b: int) -> tuple[int, int]:
+    """Character span of tokens [a, b)."""
+    doc = ctx.doc
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in TRIM:
+        s += 1
+    while e > s and text[e - 1] in TRIM:
+        e -= 1
+    return s, e
+
+
+def _tok_at(ctx: _Ctx, char: int) -> int:
+    return bisect_left(ctx.starts, char)
+
+
+def _quote_type(ctx: _Ctx, s: int, e: int, backward: bool) -> tuple[int, int, str]:
+    """Claim span and quote_type of the region [s, e).
+
+    A region that is one quotation is a direct quote (its content). Before an
+    inverted cue, a quotation followed by a comma and unquoted words is still
+    the direct quote (« … », notamment la Russie, a-t-il dit).
+    """
+    s, e = _trim(ctx.text, s, e)
+    inside = [q for q in ctx.quotes if q.start < e and q.end > s]
+    if not inside:
+        return s, e, "indirect"
+    first = inside[0]
+    if first.start == s and first.end >= e:
+        content_upper = first.cstart < first.cend and ctx.text[first.cstart].isupper()
+        if backward or content_upper:
+            return first.cstart, min(first.cend, e), "direct"
+        return s, e, "mixed"
+    if backward and first.start == s and len(inside) == 1 and ctx.text[first.end:e].lstrip(" ").startswith(","):
+        return first.cstart, first.cend, "direct"
+    return s, e, "mixed"
+
+
+# ---------------------------------------------------------------- cues
+
+def _find_cues(ctx: _Ctx, i0: int, i1: int) -> list[Cue]:
+    doc, cues = ctx.doc, []
+    i = i0
+    while i < i1:
+        tok, low = doc[i], doc[i].lower_.replace("’", "'")
+        if ctx.q_of[i] < 0:
+            if low == "selon" or low == "d'après" or (low == "d'" and i + 1 < i1 and doc[i + 1].lower_ == "après"):
+                end = i + 1 if low != "d'" else i + 2
+                cues.append(Cue("prep", i, end, i, low))
+                i = end
+                continue
+            if low == PREP_POUR and _pour_cue(ctx, i, i1):
+                cues.append(Cue("pour", i, i + 1, i, low))
+                i += 1
+                continue
+        found = _verb_key(doc, i)
+        if found is None:
+            i += 1
+            continue
+        key, end = found
+        cue = _verb_cue(ctx, i, end, key, i0, i1)
+        if cue is not None:
+            cues.append(cue)
+            i = max(cue.ce, i + 1)
+        else:
+            i += 1
+    return cues
+
+
+def _verb_cue(ctx: _Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | None:
+    doc = ctx.doc
+    cs = i
+    while cs - 1 >= i0 and (doc[cs - 1].pos_ == "AUX" or M.is_pronoun(doc[cs - 1])
+                            or doc[cs - 1].lower_ in {"s'", "s’", "se", "ne", "-t", "t"}
+                            or (doc[cs - 1].pos_ == "ADV" and cs - 2 >= i0 and doc[cs - 2].pos_ == "AUX")):
+        if M.is_pronoun(doc[cs - 1]) and not doc[cs - 1].text.startswith("-"):
+            break  # a preverbal subject pronoun is the source, not the cue
+        cs -= 1
+    clitic = next((k for k in range(cs, end) if doc[k].text.startswith("-") and M.is_pronoun(doc[k])), None)
+    ce = end
+    while ce < i1 and (doc[ce].text.startswith("-") and (M.is_pronoun(doc[ce]) or doc[ce].lower_ == "-t")):
+        if M.is_pronoun(doc[ce]):
+            clitic = ce
+        ce += 1
+    cue = Cue("verb", cs, ce, i, key, clitic)
+    q = ctx.q_of[i]
+    if q >= 0:  # only an incise may interrupt a quotation: « A, a déclaré X, B »
+        if cs - 1 < i0 or doc[cs - 1].text != "," or ctx.q_of[cs - 1] != q:
+            return None
+        cue.incise = ctx.quotes[q]
+    if _is_infinitive(doc[i]) and not _que_after(ctx, ce, i1):
+        return None
+    return cue
+
+
+def _pour_cue(ctx: _Ctx, i: int, i1: int) -> bool:
+    """*pour X,* attributes only when X is a speaker right before a comma."""
+    doc = ctx.doc
+    if i > 0 and doc[i - 1].text not in {",", ";", ":"} and not doc[i - 1].is_sent_start and doc[i - 1].pos_ != "CCONJ":
+        if not (doc[i - 1].idx == 0 or ctx.text[doc[i - 1].idx - 1:doc[i - 1].idx] == "\n"):
+            if i - 1 >= 0 and ctx.text[:doc[i].idx].rstrip()[-1:] not in {".", "\n", ""}:
+                return False
+    head = M.first_head(doc, i + 1, i1, ctx.ents)
+    if head is None or not M.is_speakerish(doc, head, ctx.ents) or M.is_pronoun(doc[head]):
+        return False
+    _, end = M.mention_at(doc, head, i + 1, i1, ctx.ents)
+    return end < i1 and doc[end].text == ","
+
+
+def _que_after(ctx: _Ctx, ce: int, i1: int) -> int | None:
+    """Token index where a que-clause starts after the cue (a few words may sit
+    between: "a annoncé lundi que", "insistant sur le fait qu'")."""
+    doc = ctx.doc
+    for j in range(ce, min(ce + 6, i1)):
+        low = doc[j].lower_
+        if low in QUE:
+            k = j + 1
+            if k < i1 and doc[k].text in {"'", "’"}:
+                k += 1
+            return k if k < i1 else None
+        if doc[j].text in {",", ".", ";", ":"} or ctx.q_of[j] >= 0 or doc[j].pos_ in {"VERB"}:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------- claims
+
+def _clause_end(ctx: _Ctx, a: int, i1: int, cue_starts: set[int]) -> int:
+    """Token index where a clause started at ``a`` ends: before a comma that opens
+    another cue, a participle or a gerund (", ajoutant que", ", tout en …"), or at ";"."""
+    doc = ctx.doc
+    for j in range(a, i1):
+        if ctx.q_of[j] >= 0:
+            continue
+        t = doc[j].text
+        if t == ";":
+            return j
+        if t == "," and j + 1 < i1:
+            nxt = doc[j + 1]
+            if j + 1 in cue_starts or _is_participle(nxt) or nxt.lower_ in {"tout", "en"} and j + 2 < i1 and (
+                _is_participle(doc[j + 2]) or doc[j + 2].lower_ == "en"
+            ):
+                return j
+    return i1
+
+
+def _skip_lead(ctx: _Ctx, a: int, b: int) -> int:
+    """Skip dates and adverbs right after a cue ("a annoncé mardi soir …")."""
+    doc = ctx.doc
+    while a < b and (doc[a].lower_ in DAYS or doc[a].pos_ == "ADV" and ctx.q_of[a] < 0 or _is_number(doc[a]) and a + 1 < b and doc[a + 1].lower_ in TIME_NOUNS):
+        a += 2 if _is_number(doc[a]) else 1
+    return a
+
+
+def _skip_segments(ctx: _Ctx, a: int, b: int) -> int:
+    """After *selon X,*: skip a relative clause or short apposition that still
+    belongs to X ("…, d'où décollent les avions russes, plus de 8 000 …")."""
+    doc = ctx.doc
+    while a < b:
+        comma = next((j for j in range(a, min(b, a + 12)) if doc[j].text == "," and ctx.q_of[j] < 0), None)
+        if comma is None:
+            return a
+        first = doc[a].lower_.replace("’", "'")
+        relative = first in RELATIVES or first == "d'" and a + 1 < b and doc[a + 1].lower_ == "où"
+        verbless = doc[a].pos_ in {"NOUN", "ADJ"} and not any(doc[j].pos_ in {"VERB", "AUX"} for j in range(a, comma))
+        if not (relative or verbless):
+            return a
+        a = comma + 1
+    return a
+
+
+# ---------------------------------------------------------------- speakers
+
+def _register(ctx: _Ctx, sources: tuple[Mention, ...]) -> None:
+    for m in sources:
+        if m.start == m.end:
+            continue
+        name = m.canonical or ctx.text[m.start:m.end]
+        tok = ctx.doc[min(_tok_at(ctx, m.start), len(ctx.doc) - 1)]
+        number = "Plur" if "Plur" in tok.morph.get("Number") and m.label == "SOURCE" and not m.canonical else "Sing"
+        ctx.speakers.append((m, name, number))
+
+
+def _resolve(ctx: _Ctx, mention: Mention, pronoun: str) -> Mention:
+    """Tie a pronoun to the last speaker of the same number (its canonical name)."""
+    want = "Plur" if pronoun in {"ils", "elles"} else "Sing"
+    for m, name, number in reversed(ctx.speakers):
+        if number == want:
+            return replace(mention, canonical=name)
+    return mention
+
+
+def _mention(ctx: _Ctx, head: int, floor: int, limit: int) -> tuple[Mention, int]:
+    m, end = M.mention_at(ctx.doc, head, floor, limit, ctx.ents)
+    tok = ctx.doc[head]
+    if M.is_pronoun(tok):
+        m = _resolve(ctx, m, M.clean_text(tok))
+    return m, end
+
+
+def _postposed(ctx: _Ctx, a: int, i1: int, quote: int = -1) -> tuple[Mention, int] | None:
+    """The speaker after an inverted verb: skips dates, adverbs and prepositional
+    phrases ("a affirmé à l'AFP Rami Abdel Rahmane"); *de source X* is a speaker."""
+    doc, ents = ctx.doc, ctx.ents
+    j = a
+    while j < min(i1, a + 14):
+        tok = doc[j]
+        if tok.text in {",", ".", ":", ";"} or ctx.q_of[j] != quote:
+            return None
+        if tok.lower_ in M.DE and j + 1 < i1 and doc[j + 1].lemma_.lower() == "source":
+            return _mention(ctx, j + 1, j + 1, i1)
+        if tok.lower_ in DAYS or tok.pos_ == "ADV" or _is_number(tok) or tok.lower_ in TIME_NOUNS:
+            j += 1
+            continue
+        if (tok.pos_ == "ADP" and tok.lower_ != "des") or tok.lower_ in {"au", "aux", "dans", "lors", "sur", "par", "à", "en", "devant", "auprès"}:
+            j += 1  # skip the phrase: determiners, then one entity or noun (+ adjectives)
+            while j < i1 and doc[j].lower_ in M.DETS:
+                j += 1
+            if j < i1 and ents[j] >= 0:
+                j = doc.ents[ents[j]].end
+            elif j < i1:
+                j += 1
+            while j < i1 and doc[j].pos_ == "ADJ":
+                j += 1
+            continue
+        head = M.first_head(doc, j, i1, ents)
+        if head is None:
+            return None
+        return _mention(ctx, head, j, i1)
+    return None
+
+
+def _has_subject_before(ctx: _Ctx, cue: Cue, i0: int) -> bool:
+    """Does the parse give the verb a nominal subject before it, outside quotes?"""
+    return any(
+        c.dep_.startswith("nsubj") and i0 <= c.i < cue.cs and ctx.q_of[c.i] < 0 and c.pos_ in M.NOMINAL
+        for c in ctx.doc[cue.head].children
+    )
+
+
+def _subject(ctx: _Ctx, cue: Cue, i0: int, drafts: list[_Draft]) -> tuple[Mention, ...]:
+    """The speaker before a verb cue: its parsed subject, an apposed name, or for a
+    participle (", ajoutant que") the speaker of the clause it depends on."""
+    doc = ctx.doc
+    verb = doc[cue.head]
+    if _is_participle(verb) and cue.cs == cue.head:
+        if drafts and drafts[-1].sources:
+            return drafts[-1].sources
+        for _ in range(3):  # climb to the clause the participle hangs on
+            if verb.head is verb or any(c.dep_.startswith("nsubj") for c in verb.children):
+                break
+            verb = verb.head
+        if not any(c.dep_.startswith("nsubj") for c in verb.children):
+            verb = verb.head
+    for child in verb.children:
+        if child.dep_.startswith("nsubj") and i0 <= child.i < cue.cs and ctx.q_of[child.i] < 0:
+            head = child.i
+            if child.lower_ in {"qui"}:  # relative: the speaker is the antecedent
+                head = child.head.head.i if child.head.head.i < child.i else head
+            if M.is_pronoun(doc[head]) or M.first_head(doc, head, cue.cs, ctx.ents) == head:
+                return (_mention(ctx, head, i0, cue.cs)[0],)
+    # Fallback: the first speaker-like phrase of the clause, past a leading adverbial.
+    j = i0
+    if doc[j].pos_ == "ADP":
+        j = next((k + 1 for k in range(j, cue.cs) if doc[k].text == ","), j)
+    for k in range(j, cue.cs):
+        if ctx.q_of[k] < 0 and (doc[k].pos_ in M.NOMINAL or M.is_pronoun(doc[k])) and M.is_speakerish(doc, k, ctx.ents):
+            return (_mention(ctx, k, j, cue.cs)[0],)
+    if drafts and drafts[-1].sources and _is_participle(doc[cue.head]):
+        return drafts[-1].sources
+    return ()
+
+
+# ---------------------------------------------------------------- per unit
+
+def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
+    doc = ctx.doc
+    i0, i1 = _tok_at(ctx, s), _tok_at(ctx, e)
+    if i0 >= i1:
+        return []
+    cues = _find_cues(ctx, i0, i1)
+    cue_starts = {c.cs for c in cues}
+    drafts: list[_Draft] = []
+    boundary = s  # where a claim before an inverted cue may start
+
+    for cue in cues:
+        cue_chars = _chars(ctx, cue.cs, cue.ce)
+        if cue.kind in {"prep", "pour"}:
+            boundary = _prep_frame(ctx, cue, u, i1, s, boundary, cue_starts, drafts)
+            continue
+        que = _que_after(ctx, cue.ce, i1)
+        inverted = cue.clitic is not None or cue.incise is not None or (
+            cue.cs > i0 and (doc[cue.cs - 1].text == "," or doc[cue.cs - 1].text in MARKS) and que is None
+            and not _has_subject_before(ctx, cue, i0)
+        )
+        if inverted:
+            n = len(drafts)
+            boundary = _inverted_frame(ctx, cue, cue_chars, u, i0, i1, boundary, drafts)
+            if len(drafts) > n or cue.clitic is not None or cue.incise is not None:
+                continue
+        sources = _subject(ctx, cue, i0, drafts)
+        frame = None
+        if que is not None:
+            end = _clause_end(ctx, que, i1, cue_starts)
+            if end > que:
+                cs, ce, qt = _quote_type(ctx, *_chars(ctx, que, end), backward=False)
+                frame = _Draft(cs, ce, cue_chars, sources, qt, 0.75, u)
+        elif cue.ce < i1 and doc[cue.ce].text == ":" and cue.ce + 1 < i1 and ctx.q_of[cue.ce + 1] >= 0:
+            q = ctx.quotes[ctx.q_of[cue.ce + 1]]
+            frame = _Draft(q.cstart, q.cend, cue_chars, sources, "direct", 0.85, u)
+        else:
+            a = _skip_lead(ctx, cue.ce, i1)
+            end = _clause_end(ctx, a, i1, cue_starts)
+            if end > a:
+                has_quote = any(ctx.q_of[j] >= 0 for j in range(a, end))
+                if has_quote:
+                    cs, ce, qt = _quote_type(ctx, *_chars(ctx, a, end), backward=False)
+                    frame = _Draft(cs, ce, cue_chars, sources, qt, 0.75, u)
+                elif cue.key in verbs().noun_claim and not _is_infinitive(doc[cue.head]) and (
+                    doc[a].pos_ in {"DET", "NOUN", "PROPN", "ADP"} or doc[a].lower_ in M.DETS
+                ):
+                    if doc[a].lower_ in {"de", "d'", "d’"} and a + 1 < end:
+                        a += 1
+                    cs, ce = _trim(ctx.text, *_chars(ctx, a, end))
+                    frame = _Draft(cs, ce, cue_chars, sources, "indirect", 0.6, u)
+        if frame is not None and frame.end > frame.start:
+            if not frame.sources:
+                frame.confidence -= 0.2
+            drafts.append(frame)
+            _register(ctx, frame.sources)
+    return drafts
+
+
+def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> int:
+    """« … », a déclaré X  /  …, a-t-il dit  /  « A, a dit X, B »."""
+    doc = ctx.doc
+    src = None
+    if cue.clitic is not None:
+        pron = M.clean_text(doc[cue.clitic])
+        if pron == "on":  # "a-t-on ajouté de source militaire": the source is named after
+            src = _postposed(ctx, cue.ce, i1)
+        if src is None:
+            m = M.pronoun_mention(doc[cue.clitic])
+            src = (_resolve(ctx, m, pron) if pron != "on" else m, cue.ce)
+    else:
+        src = _postposed(ctx, cue.ce, i1, ctx.q_of[cue.head])
+        if src is not None and cue.key not in CORE:
+            head = _tok_at(ctx, src[0].start)
+            if head < len(doc) and not M.is_speakerish(doc, head, ctx.ents) and src[0].label == "SOURCE":
+                return boundary
+    if src is None and cue.incise is None:
+        return boundary
+    sources = (src[0],) if src else ()
+    src_end = src[1] if src else cue.ce
+    if sources:
+        ctx.used.append((sources[0].start, sources[0].end))
+    if cue.incise is not None:
+        q = cue.incise
+        cs, ce, qt, conf = q.cstart, q.cend, "direct", 0.85
+    else:
+        cs, ce, qt = _quote_type(ctx, boundary, cue_chars[0], backward=True)
+        conf = 0.85 if qt == "direct" else 0.7
+        # a second half after the speaker: « A », a dit X, « b … »  (one claim)
+        nxt = src_end
+        if nxt + 1 < i1 and doc[nxt].text == "," and ctx.q_of[nxt + 1] >= 0 and qt == "direct":
+            q2 = ctx.quotes[ctx.q_of[nxt + 1]]
+            if q2.cstart < q2.cend and ctx.text[q2.cstart].islower():
+                ce = q2.cend
+    if ce <= cs:
+        return boundary
+    drafts.append(_Draft(cs, ce, cue_chars, sources, qt, conf, u))
+    _register(ctx, sources)
+    # "… », a déclaré l'Unicef dans un communiqué : « … »" : the colon opens a second quote
+    for j in range(src_end, min(i1, src_end + 8)):
+        if doc[j].text in {",", ".", ";"} or ctx.q_of[j] >= 0:
+            break
+        if doc[j].text == ":" and j + 1 < i1 and ctx.q_of[j + 1] >= 0:
+            q = ctx.quotes[ctx.q_of[j + 1]]
+            if q.cend > q.cstart:
+                drafts.append(_Draft(q.cstart, q.cend, _chars(ctx, j, j + 1), sources, "direct", 0.8, u, False))
+            break
+    return _chars(ctx, src_end - 1, src_end)[1] if src else cue_chars[1]
+
+
+def _prep_frame(ctx, cue: Cue, u, i1, s, boundary, cue_starts, drafts) -> int:
+    """*selon X, …* / *d'après X, …* / *pour X, …* and *…, selon X*."""
+    doc = ctx.doc
+    head = M.first_head(doc, cue.ce, i1, ctx.ents)
+    if head is None:
+        return boundary
+    comma = next((j for j in range(cue.ce, i1) if doc[j].text == "," and ctx.q_of[j] < 0), i1)
+    m, _ = _mention(ctx, head, cue.ce, comma)
+    ctx.used.append(_chars(ctx, cue.ce, comma))
+    cue_chars = _chars(ctx, cue.cs, cue.ce)
+    if comma + 1 < i1:  # the claim follows X
+        a = _skip_segments(ctx, comma + 1, i1)
+        end = _clause_end(ctx, a, i1, cue_starts)
+        if end <= a:
+            return boundary
+        cs, ce, qt = _quote_type(ctx, *_chars(ctx, a, end), backward=False)
+        new_boundary = _chars(ctx, comma, comma + 1)[1]
+    else:  # the claim precedes X: "…, selon un porte-parole"
+        cs, ce, qt = _quote_type(ctx, boundary, cue_chars[0], backward=False)
+        new_boundary = _chars(ctx, i1 - 1, i1)[1]
+        if ce - cs < 12:
+            return boundary
+    drafts.append(_Draft(cs, ce, cue_chars, (m,), qt, 0.75, u, False))
+    _register(ctx, (m,))
+    return new_boundary
+
+
+# ---------------------------------------------------------------- the whole doc
+
+def _context(doc) -> _Ctx:
+    text = doc.text
+    quotes = find_quotes(text)
+    starts = [t.idx for t in doc]
+    q_of, k = [-1] * len(doc), 0
+    for i, start in enumerate(starts):  # one sweep: tokens and quotes are both sorted
+        while k < len(quotes) and quotes[k].end <= start:
+            k += 1
+        if k < len(quotes) and quotes[k].start <= start < quotes[k].end:
+            q_of[i] = k
+    return _Ctx(doc, text, quotes, starts, q_of, M.ent_index(doc))
+
+
+def _floating(ctx: _Ctx, drafts: list[_Draft], units: list[tuple[int, int]]) -> list[_Draft]:
+    """Quotations no cue claimed inherit the previous speaker (within two units)."""
+    claimed = sorted([(d.start, d.end) for d in drafts] + ctx.used)
+    unit_starts = [s for s, _ in units]
+    by_pos = sorted(drafts, key=lambda d: d.start)
+    out = []
+    for q in ctx.quotes:
+        if any(a < q.end and b > q.start for a, b in claimed):
+            continue
+        words = ctx.text[q.cstart:q.cend].split()
+        if len(words) < 4:
+            continue
+        u = max(0, bisect_left(unit_starts, q.start + 1) - 1)
+        before = ctx.text[:q.start].rstrip(SPACES)
+        colon = before.endswith(":")
+        if not colon and units[u][0] != q.start:
+            continue
+        prev = [d for d in by_pos if d.end <= q.start and d.sources]
+        sources = prev[-1].sources if prev and u - prev[-1].unit <= 2 else ()
+        cue = (len(before) - 1, len(before)) if colon else None
+        out.append(_Draft(q.cstart, q.cend, cue, sources, "direct", 0.6 if sources else 0.4, u, False))
+    return out
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Frames whose claims overlap by half of the shorter one are one claim."""
+    merged: list[_Draft] = []
+    for d in sorted(drafts, key=lambda d: (d.start, -d.end)):
+        if merged:
+            p = merged[-1]
+            overlap = min(p.end, d.end) - max(p.start, d.start)
+            if overlap > 0 and overlap >= 0.5 * min(p.end - p.start, d.end - d.start):
+                cue = p.cue if (p.verbal or not d.verbal) else d.cue
+                seen = {(m.start, m.end) for m in p.sources}
+                sources = p.sources + tuple(m for m in d.sources if (m.start, m.end) not in seen)
+                qt = p.quote_type if p.quote_type == d.quote_type else "mixed"
+                merged[-1] = _Draft(min(p.start, d.start), max(p.end, d.end), cue, sources, qt,
+                                    max(p.confidence, d.confidence), p.unit, p.verbal or d.verbal)
+                continue
+        merged.append(d)
+    return merged
+
+
+def _claim_type(ctx: _Ctx, s: int, e: int) -> str | None:
+    """"statistic" when the claim counts something: a number before a noun or %."""
+    doc = ctx.doc
+    i, end = _tok_at(ctx, s), _tok_at(ctx, e)
+    while i < end:
+        tok = doc[i]
+        if tok.lemma_.lower() in COUNT_NOUNS and i + 2 < end and doc[i + 1].lower_ in M.DE:
+            return "statistic"
+        if _is_number(tok):
+            j = i + 1
+            while j < end and _is_number(doc[j]):
+                j += 1
+            if j < end and (doc[j].text in {"%", "pourcent"} or doc[j].lower_ in {"pour", "euros", "dollars"}):
+                return "statistic"
+            if j < end and doc[j].pos_ in {"NOUN", "ADJ"} and doc[j].lemma_.lower() not in TIME_NOUNS \
+                    and doc[j].lower_ not in TIME_NOUNS:
+                return "statistic"
+            i = j
+            continue
+        i += 1
+    return None
 
 
 def suggest_frames(doc) -> list[Frame]:
-    """Return the claim frames of ``doc`` in reading order. (Stub for now.)"""
-    return []
+    """Return the claim frames of ``doc`` in reading order."""
+    if len(doc) == 0:
+        return []
+    ctx = _context(doc)
+    units = sentence_units(ctx.text, ctx.quotes)
+    drafts: list[_Draft] = []
+    for u, (s, e) in enumerate(units):
+        drafts.extend(_unit_frames(ctx, u, s, e))
+    drafts = _merge(drafts + _floating(ctx, drafts, units))
+    frames = []
+    for d in drafts:
+        if d.end <= d.start:
+            continue
+        frames.append(Frame(
+            claim_start=d.start, claim_end=d.end, cue=d.cue, sources=d.sources,
+            quote_type=d.quote_type, claim_type=_claim_type(ctx, d.start, d.end),
+            confidence=round(min(max(d.confidence, 0.05), 0.95), 2),
+        ))
+    return frames
