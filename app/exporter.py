@@ -98,7 +98,7 @@ def _tokenize(text: str) -> documents.Tokens:
     from app.nlp import blank_tokenizer
     from app.preannotate import tokens_of
 
-    return tokens_of(blank_tokenizer()(text), "blank:fr")
+    return tokens_of(blank_tokenizer()(text), "blank:fr")[0]
 
 
 def write_jsonl(recs, out: IO[str]) -> int:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from app.preannotate import suggestions_of, tokens_of, word_count
+from app.preannotate import suggestions_of, tokens_of
 from app.textnorm import normalize, offset_mapper, split_header, text_hash
 from db import annotations, documents, layers
 from db.transaction import write
@@ -282,12 +282,12 @@ def _store_file(db, records: list[Record], docs: list, *, layer: str, tokenizer_
         suggestions = layers.layer_id(db, layers.SUGGESTIONS) if with_suggestions else None
         target = layers.layer_id(db, layer) if any(r.spans for r in records) else None
         for record, doc in zip(records, docs):
-            n_words = word_count(doc)
+            tokens, n_words = tokens_of(doc, tokenizer_name)
             doc_id = documents.insert_document(
                 db, text=record.text, text_hash=record.hash, title=record.title,
                 meta=record.meta, origin=record.origin, n_words=n_words,
             )
-            documents.store_tokens(db, doc_id, tokens_of(doc, tokenizer_name))
+            documents.store_tokens(db, doc_id, tokens)
             if suggestions is not None:
                 spans, relations = suggestions_of(doc)
                 annotations.add_annotations(db, doc_id, suggestions, spans, relations)
