@@ -37,15 +37,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from widgets._plain import STAND_INS
 from widgets.highlight import Highlight
-
-# C0 controls (but "\n", the paragraph break), DEL and C1 controls become a visible
-# character of the same width (one cell), as the importer does; bidi overrides too.
-_STAND_INS = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x0A}
-_STAND_INS[0x09] = " "
-_STAND_INS[0x7F] = "\u2421"
-_STAND_INS.update({code: "\ufffd" for code in range(0x80, 0xA0)})
-_STAND_INS.update({code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 
 _LEADING_SPACES = re.compile(" *")
 _WORD_THEN_SPACES = re.compile(r"([^ ]+)( *)")
@@ -310,7 +303,7 @@ class ArticleView(ScrollView, can_focus=True):
     def set_document(self, text: str, highlights: Iterable[Highlight] = ()) -> None:
         """Show another document: resets caret, selection, selected and hints."""
         self._text = text
-        self._display = text.translate(_STAND_INS)
+        self._display = text.translate(STAND_INS)
         self._words: tuple[list[int], list[int]] | None = None
         self._by_id = {h.id: h for h in highlights}
         self._index = _SpanIndex(self._by_id.values())
