@@ -146,7 +146,7 @@ def cmd_import(args) -> int:
         )
     seconds = time.perf_counter() - started
     for origin, existing in report.duplicates:
-        out.print(f"{origin}: already imported" + (f" (document {existing})" if existing else " (twice in this run)"))
+        out.print(f"{origin}: already imported" + (f" (document {existing})" if existing else " (same text as an earlier file of this run)"))
     for path, reason in report.failed:
         err.print(f"glose: import: {path}: {reason}")
     rate = report.words / seconds if seconds else 0

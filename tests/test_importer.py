@@ -194,3 +194,23 @@ def test_samples_with_the_french_model(db, nlp):
         for span in spans:
             assert 0 <= span["start"] < span["end"] <= len(doc["text"])
             assert doc["text"][span["start"]:span["end"]].strip() == doc["text"][span["start"]:span["end"]]
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from app.cli import _ImportProgress
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)
+    with _ImportProgress(terminal, total_bytes=1000) as progress:
+        progress.update(500, 3, 1200)
+        progress.progress.refresh()
+    assert "3 docs" in screen.getvalue() and "words/s" in screen.getvalue()
+
+    pipe = io.StringIO()
+    with _ImportProgress(Console(file=pipe, force_terminal=False), total_bytes=1000) as progress:
+        progress.update(500, 3, 1200)
+    assert pipe.getvalue() == ""
