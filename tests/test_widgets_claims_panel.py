@@ -47,6 +47,8 @@ async def test_rows_show_state_excerpt_source_and_cue_on_one_line():
         assert second.strip().startswith("?« La bataille d’Alep touche à sa fin")
         assert third.strip().startswith("✗~ [bold]des atrocités[/b] ␛[2J auraient")
         assert "— no source · Selon" in third
+        styles = {segment.text: segment.style for segment in panel.render_line(2)}
+        assert styles["no source"].reverse and styles["✗"].bold  # visible without colour
         assert all(len(row) == len(first) for row in rows(panel))
 
 

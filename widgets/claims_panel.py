@@ -176,7 +176,9 @@ class ClaimsPanel(OptionList):
 
     def _style(self, name: str) -> Style:
         """The style of component `claims-panel--{name}` (none before mounting)."""
-        return self.get_visual_style(f"claims-panel--{name}", partial=True) if self.is_mounted else Style()
+        if not self.is_mounted:
+            return Style()
+        return Style.from_rich_style(self.get_component_rich_style(f"claims-panel--{name}", partial=True))
 
     def _redraw_rows(self) -> None:
         """Rebuild every row in place (new width or new styles)."""

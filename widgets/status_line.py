@@ -1,0 +1,71 @@
+"""`StatusLine`: who annotates which document, what is left, and whether it is saved."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.content import Content
+from textual.style import Style
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from widgets._plain import one_line
+
+
+class StatusLine(Widget):
+    """A one-line status: annotator · document · pending count · saved indicator."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-line--annotator",
+        "status-line--pending",
+        "status-line--saved",
+        "status-line--unsaved",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `status-line--annotator` | The annotator's name. |
+    | `status-line--pending` | The pending count, when not zero. |
+    | `status-line--saved` | "saved". |
+    | `status-line--unsaved` | "saving…", while a change is not committed. |
+    """
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        & > .status-line--annotator { text-style: bold; }
+        & > .status-line--pending { color: $text-warning; text-style: bold; }
+        & > .status-line--saved { color: $text-success; }
+        & > .status-line--unsaved { color: $text-error; text-style: bold reverse; }
+    }
+    """
+
+    annotator: reactive[str] = reactive("")
+    """The annotator's name (their layer)."""
+
+    document: reactive[str] = reactive("")
+    """The document's title (untrusted: shown as plain text)."""
+
+    pending: reactive[int] = reactive(0)
+    """How many items of the document are still pending."""
+
+    saved: reactive[bool] = reactive(True)
+    """Whether every change is committed."""
+
+    def render(self) -> Content:
+        def style(name: str) -> Style:
+            return Style.from_rich_style(self.get_component_rich_style(f"status-line--{name}", partial=True))
+
+        pending = f"{self.pending} pending"
+        return Content(" · ").join(
+            [
+                Content.assemble((one_line(self.annotator), style("annotator"))),
+                Content(one_line(self.document)),
+                Content.assemble((pending, style("pending")) if self.pending else pending),
+                Content.assemble(("saved", style("saved")) if self.saved else ("saving…", style("unsaved"))),
+            ]
+        )
