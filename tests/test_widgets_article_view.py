@@ -279,3 +279,19 @@ async def test_update_highlights_adds_moves_and_removes():
         assert view.highlight_at(0) is None and not styles_at(view, 1).strike
         view.update_highlights([Highlight(7, vérifier + 3, vérifier + 8, "MISC")])
         assert view.highlight_at(vérifier) is None and view.highlight_at(vérifier + 3).id == 7
+
+
+async def test_resize_rewraps_and_keeps_the_top_line():
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        await pilot.press("pagedown", "pagedown")
+        top_offset = view.position_to_offset(int(view.scroll_offset.y), 0)
+        await pilot.resize_terminal(50, 20)
+        await pilot.pause()
+        assert all(len(line.rstrip()) <= 48 for line in lines(view))
+        line = int(view.scroll_offset.y)
+        assert view.position_to_offset(line, 0) <= top_offset < view.position_to_offset(line + 1, 0)
+        caret_line, _ = view.offset_to_position(view.caret)
+        assert line <= caret_line  # the caret is still on or below the top line

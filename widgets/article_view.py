@@ -268,7 +268,6 @@ class ArticleView(ScrollView, can_focus=True):
         """Line starts by column width: the text is wrapped once per width."""
         self._starts: list[int] | None = None
         """Line starts at the current width; None until the widget has a size."""
-        self._pending_scroll: tuple[int, int] | None = None
         self.set_document(text, highlights)
 
     # -- Public API -------------------------------------------------------------
@@ -313,6 +312,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._selected: int | None = None
         self._related: frozenset[int] = frozenset()
         self._hints: dict[int, str] = {}
+        self._pending_scroll: tuple[int, int] | None = None
+        """A range to scroll into view once there is a layout."""
         self._layouts.clear()
         self._starts = None
         self._invalidate_all()
