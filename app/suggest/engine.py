@@ -79,15 +79,43 @@ class _Ctx:
 
 # ---------------------------------------------------------------- lexicon look-ups
 
+# Irregular forms the tagger may miss, for verbs of the lexicon (and the -ir ones).
+_IRREGULAR = {
+    "dit": "dire", "disent": "dire", "disait": "dire", "écrit": "écrire", "écrivent": "écrire",
+    "promis": "promettre", "promet": "promettre", "admis": "admettre", "admet": "admettre",
+    "reconnu": "reconnaître", "reconnaît": "reconnaître", "soutenu": "soutenir", "soutient": "soutenir",
+    "prévenu": "prévenir", "prévient": "prévenir", "répondu": "répondre", "répond": "répondre",
+    "conclu": "conclure", "conclut": "conclure", "démenti": "démentir", "dément": "démentir",
+    "poursuivi": "poursuivre", "poursuit": "poursuivre", "appris": "apprendre", "apprend": "apprendre",
+    "maintenu": "maintenir", "maintient": "maintenir", "convenu": "convenir", "prédit": "prédire",
+}
+
+
 def _er_forms() -> dict[str, str]:
-    """Surface forms of regular -er reporting verbs, for words the tagger mislabels
-    (it reads "dénonce" in « … », dénonce l'ONU as a noun)."""
+    """Surface forms of reporting verbs, for words the tagger mislabels (it reads
+    "dénonce" in « … », dénonce l'ONU as a noun, "estime" as its own lemma)."""
     forms: dict[str, str] = {}
     for lemma in verbs().lemmas:
-        if lemma.endswith("er") and lemma not in {"aller"}:
+        if lemma.endswith("er") and lemma != "aller":
             stem = lemma[:-2]
-            for suffix in ("e", "ent", "é", "ée", "és", "ées", "ait", "aient", "ant", "a"):
+            stems = {stem}
+            if stem.endswith(("el", "et")):  # appeler -> appelle
+                stems.add(stem + stem[-1])
+            k = stem.rfind("é")
+            if k != -1 and k >= len(stem) - 3:  # révéler -> révèle, répéter -> répète
+                stems.add(stem[:k] + "è" + stem[k + 1:])
+            for st in stems:
+                for suffix in ("e", "es", "ent"):
+                    forms.setdefault(st + suffix, lemma)
+            for suffix in ("é", "ée", "és", "ées", "ait", "aient", "ant", "a"):
                 forms.setdefault(stem + suffix, lemma)
+        elif lemma.endswith("ir") and lemma not in {"prévenir", "convenir", "soutenir", "démentir", "maintenir"}:
+            stem = lemma[:-2]  # réagir -> réagi, réagit, réagissent, réagissant
+            for suffix in ("i", "it", "issent", "issait", "issant"):
+                forms.setdefault(stem + suffix, lemma)
+    for form, lemma in _IRREGULAR.items():
+        if lemma in verbs().lemmas:
+            forms.setdefault(form, lemma)
     return forms
 
 
@@ -108,14 +136,17 @@ def _verb_key(doc, i: int) -> tuple[str, int] | None:
             if words[-1] == "état" and end < len(doc) and doc[end].lower_ in M.DE:
                 end += 1
             return " ".join(words), end
-    if tok.pos_ in {"VERB", "AUX"} and lemma in lex.lemmas:
+    prev = doc[i - 1] if i > 0 else None
+    if prev is not None and prev.lower_ in M.DETS:
+        return None  # "l'estime", "un appel": a noun
+    if lemma in lex.lemmas and (tok.pos_ in {"VERB", "AUX"} or prev is None or prev.pos_ == "AUX"
+                                or prev.text in {",", "»", "”", '"'} or prev.lower_ in {"se", "s'", "s’"}):
         return lemma, i + 1
-    if tok.pos_ not in {"VERB", "AUX"} and i > 0 and doc[i - 1].lower_ not in M.DETS:
-        if _FORMS is None:
-            _FORMS = _er_forms()
-        form = _FORMS.get(tok.lower_)
-        if form:
-            return form, i + 1
+    if _FORMS is None:
+        _FORMS = _er_forms()
+    form = _FORMS.get(tok.lower_)
+    if form and tok.pos_ not in {"ADJ", "ADP", "DET"}:
+        return form, i + 1
     return None
 
 
@@ -159,6 +190,11 @@ def _quote_type(ctx: _Ctx, s: int, e: int, backward: bool) -> tuple[int, int, st
     the direct quote (« … », notamment la Russie, a-t-il dit).
     """
     s, e = _trim(ctx.text, s, e)
+    if backward:  # "Des propos … : « A », a tweeté X": the colon opens the claim
+        inside = [q for q in ctx.quotes if q.start < e and q.end > s]
+        colon = ctx.text.rfind(":", s, inside[0].start if inside else e)
+        if colon != -1:
+            s, e = _trim(ctx.text, colon + 1, e)
     inside = [q for q in ctx.quotes if q.start < e and q.end > s]
     if not inside:
         return s, e, "indirect"
@@ -320,7 +356,7 @@ def _register(ctx: _Ctx, sources: tuple[Mention, ...]) -> None:
 
 def _resolve(ctx: _Ctx, mention: Mention, pronoun: str) -> Mention:
     """Tie a pronoun to the last speaker of the same number (its canonical name)."""
-    want = "Plur" if pronoun in {"ils", "elles"} else "Sing"
+    want = "Plur" if pronoun in {"ils", "elles", "eux"} else "Sing"
     for m, name, number in reversed(ctx.speakers):
         if number == want:
             return replace(mention, canonical=name)
@@ -339,6 +375,11 @@ def _postposed(ctx: _Ctx, a: int, i1: int, quote: int = -1) -> tuple[Mention, in
     """The speaker after an inverted verb: skips dates, adverbs and prepositional
     phrases ("a affirmé à l'AFP Rami Abdel Rahmane"); *de source X* is a speaker."""
     doc, ents = ctx.doc, ctx.ents
+    for j in range(a, min(i1, a + 14)):  # "a appris l'AFP de source syndicale"
+        if doc[j].text in {",", ".", ":", ";"} or ctx.q_of[j] != quote:
+            break
+        if doc[j].lower_ in M.DE and j + 1 < i1 and doc[j + 1].lemma_.lower() == "source":
+            return _mention(ctx, j + 1, j + 1, i1)
     j = a
     while j < min(i1, a + 14):
         tok = doc[j]
@@ -405,6 +446,11 @@ def _subject(ctx: _Ctx, cue: Cue, i0: int, drafts: list[_Draft]) -> tuple[Mentio
             return (_mention(ctx, k, j, cue.cs)[0],)
     if drafts and drafts[-1].sources and _is_participle(doc[cue.head]):
         return drafts[-1].sources
+    k = cue.cs - 1  # "L'opposition dénonce …" with a mis-tagged verb: the noun just before
+    while k >= j and doc[k].pos_ in {"ADV", "ADJ"}:
+        k -= 1
+    if k >= j and ctx.q_of[k] < 0 and doc[k].pos_ in M.NOMINAL:
+        return (_mention(ctx, k, j, cue.cs)[0],)
     return ()
 
 
@@ -481,9 +527,9 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> in
             src = (_resolve(ctx, m, pron) if pron != "on" else m, cue.ce)
     else:
         src = _postposed(ctx, cue.ce, i1, ctx.q_of[cue.head])
-        if src is not None and cue.key not in CORE:
-            head = _tok_at(ctx, src[0].start)
-            if head < len(doc) and not M.is_speakerish(doc, head, ctx.ents) and src[0].label == "SOURCE":
+        if src is not None and cue.key not in CORE and src[0].label == "SOURCE":
+            toks = range(_tok_at(ctx, src[0].start), min(_tok_at(ctx, src[0].end), len(doc)))
+            if not any(M.is_speakerish(doc, k, ctx.ents) for k in toks):
                 return boundary
     if src is None and cue.incise is None:
         return boundary
@@ -494,13 +540,17 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> in
     if cue.incise is not None:
         q = cue.incise
         cs, ce, qt, conf = q.cstart, q.cend, "direct", 0.85
+        if not q.balanced:  # « A, a déclaré X … (never closed): the quote is A
+            ce = _trim(ctx.text, q.cstart, cue_chars[0])[1]
     else:
         cs, ce, qt = _quote_type(ctx, boundary, cue_chars[0], backward=True)
         conf = 0.85 if qt == "direct" else 0.7
         # a second half after the speaker: « A », a dit X, « b … »  (one claim)
-        nxt = src_end
-        if nxt + 1 < i1 and doc[nxt].text == "," and ctx.q_of[nxt + 1] >= 0 and qt == "direct":
-            q2 = ctx.quotes[ctx.q_of[nxt + 1]]
+        nxt = src_end  # may be followed by an apposition: ", secrétaire générale du Snes, « b »"
+        while nxt < i1 and ctx.q_of[nxt] < 0 and doc[nxt].pos_ not in {"VERB", "AUX"} and doc[nxt].text not in {".", ":", ";"}:
+            nxt += 1
+        if nxt < i1 and ctx.q_of[nxt] >= 0 and qt == "direct" and doc[nxt - 1].text == ",":
+            q2 = ctx.quotes[ctx.q_of[nxt]]
             if q2.cstart < q2.cend and ctx.text[q2.cstart].islower():
                 ce = q2.cend
     if ce <= cs:
@@ -580,9 +630,25 @@ def _floating(ctx: _Ctx, drafts: list[_Draft], units: list[tuple[int, int]]) -> 
             continue
         prev = [d for d in by_pos if d.end <= q.start and d.sources]
         sources = prev[-1].sources if prev and u - prev[-1].unit <= 2 else ()
+        if colon:  # "La capitaine X partage cet optimisme : « … »": X speaks
+            subject = _colon_subject(ctx, units[u][0], len(before) - 1)
+            sources = subject or sources
         cue = (len(before) - 1, len(before)) if colon else None
         out.append(_Draft(q.cstart, q.cend, cue, sources, "direct", 0.6 if sources else 0.4, u, False))
     return out
+
+
+def _colon_subject(ctx: _Ctx, s: int, colon: int) -> tuple[Mention, ...]:
+    """The speaker-like subject of the clause that ends with a colon, if any."""
+    doc = ctx.doc
+    i0, k = _tok_at(ctx, s), _tok_at(ctx, colon)
+    found = [i for i in range(i0, k) if ctx.q_of[i] < 0 and doc[i].pos_ in M.NOMINAL
+             and M.is_speakerish(doc, i, ctx.ents)]
+    subjects = [i for i in found if doc[i].dep_.startswith("nsubj")]
+    if subjects or found:  # the parsed subject, else the first speaker-like noun
+        m, _ = _mention(ctx, (subjects or found)[0], i0, k)
+        return (m,)
+    return ()
 
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:

@@ -18,7 +18,7 @@ SOURCE_NOUN = "source"  # "de source militaire", "de sources concordantes"
 
 # Subject clitics that follow an inverted verb: "a-t-il dit", "estime-t-elle".
 INVERTED_CLITICS = {"il", "elle", "ils", "elles", "on", "t", "-t"}
-PRONOUNS = {"il", "elle", "ils", "elles", "on"}
+PRONOUNS = {"il", "elle", "ils", "elles", "on", "lui", "eux"}  # lui/eux: "d'après lui"
 
 # Nouns that count time, not things: "12 décembre" or "24 heures" is no statistic.
 TIME_NOUNS = {

@@ -35,7 +35,7 @@ def is_pronoun(tok) -> bool:
 
 
 def entity_mention(doc, ent) -> Mention:
-    return Mention(ent.start_char, ent.end_char, ent.label_)
+    return Mention(ent.start_char, ent.end_char, ent.label_ or "SOURCE")
 
 
 def pronoun_mention(tok) -> Mention:
@@ -67,9 +67,29 @@ def np_end(doc, head: int, limit: int, ents: list[int]) -> int:
             break  # an apposed name starts here
         elif tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and doc[i - 1].pos_ == "PROPN"):
             i += 1  # tails of names the tagger split ("Abdel Rahmane")
+        elif _particle(doc, i, limit):
+            i += 2  # "Marine Le Pen", "Ursula von der Leyen"
         else:
             break
     return min(i, limit)
+
+
+PARTICLES = {"le", "la", "de", "du", "des", "von", "van", "der", "den", "al", "ben", "el", "di", "da"}
+
+
+def _particle(doc, i: int, limit: int) -> bool:
+    """A name particle between two capitalised words (Le Pen, von der Leyen)."""
+    return (doc[i].lower_ in PARTICLES and i + 1 < limit and doc[i + 1].text[:1].isupper()
+            and doc[i - 1].text[:1].isupper() and doc[i - 1].pos_ in NOMINAL)
+
+
+def name_run(doc, i: int, limit: int) -> int:
+    """End of a run of capitalised proper-noun tokens starting at ``i`` (a name the
+    tagger did not mark as an entity), or ``i`` when there is none of two words."""
+    j = i
+    while j < limit and (doc[j].text[:1].isupper() and doc[j].pos_ in NOMINAL or j > i and _particle(doc, j, limit)):
+        j += 2 if doc[j].lower_ in PARTICLES and j > i else 1
+    return j if j - i >= 2 and doc[i].pos_ == "PROPN" else i
 
 
 def np_start(doc, head: int, floor: int) -> int:
@@ -93,6 +113,10 @@ def apposed_name(doc, after: int, limit: int, ents: list[int]):
         named = ent.label_ == "PER" or all(t.pos_ == "PROPN" for t in ent) and ent.label_ == "MISC"
         if named and ent.start == i and ent.end <= limit:
             return ent
+    if i > after and i < limit:  # ", Bruno Le Maire," with no entity: a capitalised run
+        end = name_run(doc, i, limit)
+        if end > i and (end >= limit or doc[end].text in {",", ")"} or doc[end].pos_ in {"ADP", "VERB", "AUX"}):
+            return doc[i:end]
     return None
 
 
@@ -111,6 +135,8 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: list[int]) -> tupl
             start = np_start(doc, ent.start, floor)
             if start < ent.start and doc[start].pos_ == "NOUN" and doc[start].lower_ not in DETS:
                 tok_i = start
+            elif doc[ent.start].lemma_.lower() in speaker_nouns() and doc[ent.start].text.islower():
+                tok_i = ent.start
             elif ent.label_ in {"LOC", "MISC"} and doc[ent.start].lemma_.lower() in speaker_nouns():
                 tok_i = ent.start
             else:
@@ -150,4 +176,5 @@ def is_speakerish(doc, head: int, ents: list[int]) -> bool:
     tok = doc[head]
     if ents[head] >= 0 and doc.ents[ents[head]].label_ in SPEAKER_LABELS:
         return True
-    return is_pronoun(tok) or tok.lemma_.lower() in speaker_nouns() or tok.lower_ in speaker_nouns()
+    return (is_pronoun(tok) or tok.lemma_.lower() in speaker_nouns() or tok.lower_ in speaker_nouns()
+            or tok.pos_ == "PROPN" and tok.text[:1].isupper())

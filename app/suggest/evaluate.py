@@ -1,0 +1,217 @@
+"""Compare claim frames and entities with a gold standard (``glose eval``).
+
+Plain data in, plain data out: the CLI turns a gold JSONL file and a stored
+layer into ``DocAnns`` pairs and prints ``format_report(evaluate(pairs))``.
+
+Metrics (all micro-averaged over the documents):
+
+- **Claims**: a predicted claim matches a gold claim when their overlap is at
+  least 0.3 of the longer of the two spans; matching is one-to-one, greedy by
+  overlap (largest first). Precision, recall, F1 over matched claims.
+- **Source accuracy**: over matched claims whose gold claim has at least one
+  source, the share where the prediction got the speaker: some predicted source
+  mention overlaps some gold source mention, or a predicted name (its
+  ``canonical``, else its text) equals a gold name (canonical or text), compared
+  case- and space-insensitively. A claim predicted with no source is wrong.
+- **Cues**: the cues of all gold claims against the cues of all predicted claims,
+  matched with the same overlap rule; precision, recall, F1.
+- **Entities**: exact (start, end, label) matches; precision, recall, F1 per
+  label and over all labels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.suggest.frames import Frame
+
+ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
+OVERLAP = 0.3
+
+
+@dataclass
+class ClaimAnn:
+    claim: tuple[int, int]
+    cue: tuple[int, int] | None
+    sources: tuple[tuple[int, int], ...]
+    canonicals: tuple[str, ...] = ()
+
+
+@dataclass
+class DocAnns:
+    text: str
+    claims: list[ClaimAnn]
+    entities: list[tuple[int, int, str]]
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    n_pred: int = 0
+    n_gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.n_pred if self.n_pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class EvalReport:
+    claims: PRF = field(default_factory=PRF)
+    cues: PRF = field(default_factory=PRF)
+    source_correct: int = 0
+    source_total: int = 0  # matched claims whose gold claim has a source
+    entities: dict[str, PRF] = field(default_factory=dict)  # per label, plus "ALL"
+    documents: int = 0
+
+    @property
+    def source_accuracy(self) -> float:
+        return self.source_correct / self.source_total if self.source_total else 0.0
+
+
+# ---------------------------------------------------------------- readers
+
+def _key(span: dict) -> tuple[int, int, str]:
+    return int(span["start"]), int(span["end"]), span["label"]
+
+
+def from_prodigy(record: dict) -> DocAnns:
+    """Read a Prodigy/spaCy JSONL record: CLAIM spans, SAID_BY and CUE relations
+    whose head is the claim, entity spans (PER/ORG/LOC/MISC). Spans are matched
+    by start/end/label; token indices are not needed."""
+    spans = record.get("spans") or []
+    claims: dict[tuple[int, int], ClaimAnn] = {}
+    for span in spans:
+        if span["label"] == "CLAIM":
+            claims.setdefault((int(span["start"]), int(span["end"])), ClaimAnn((int(span["start"]), int(span["end"])), None, ()))
+    for rel in record.get("relations") or []:
+        head, child = rel["head_span"], rel["child_span"]
+        key = (int(head["start"]), int(head["end"]))
+        ann = claims.setdefault(key, ClaimAnn(key, None, ()))
+        child_span = (int(child["start"]), int(child["end"]))
+        if rel["label"] == "CUE":
+            ann.cue = child_span
+        elif rel["label"] == "SAID_BY":
+            ann.sources = ann.sources + (child_span,)
+            if child.get("canonical"):
+                ann.canonicals = ann.canonicals + (child["canonical"],)
+    entities = sorted({_key(s) for s in spans if s["label"] in ENTITY_LABELS})
+    ordered = sorted(claims.values(), key=lambda c: c.claim)
+    return DocAnns(record["text"], ordered, entities)
+
+
+def from_frames(text: str, frames: list[Frame], entities: list[tuple[int, int, str]]) -> DocAnns:
+    """Wrap engine (or stored) frames and entity spans for ``evaluate``."""
+    claims = [
+        ClaimAnn(
+            (f.claim_start, f.claim_end),
+            tuple(f.cue) if f.cue else None,
+            tuple((m.start, m.end) for m in f.sources),
+            tuple(m.canonical for m in f.sources if m.canonical),
+        )
+        for f in frames
+    ]
+    return DocAnns(text, claims, sorted(set(entities)))
+
+
+# ---------------------------------------------------------------- matching
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def spans_match(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Overlap of at least 0.3 of the longer span."""
+    longer = max(a[1] - a[0], b[1] - b[0])
+    return longer > 0 and _overlap(a, b) >= OVERLAP * longer
+
+
+def match_spans(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One-to-one greedy matching by overlap: (gold index, predicted index) pairs."""
+    pairs = sorted(
+        ((_overlap(g, p), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(pred) if spans_match(g, p)),
+        reverse=True,
+    )
+    used_g, used_p, out = set(), set(), []
+    for _, gi, pi in pairs:
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            out.append((gi, pi))
+    return sorted(out)
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.replace("’", "'").lower().split())
+
+
+def source_correct(text: str, gold: ClaimAnn, pred: ClaimAnn, pred_text: str | None = None) -> bool:
+    """Does ``pred`` name one of ``gold``'s speakers? (see the module docstring)"""
+    if any(_overlap(g, p) > 0 for g in gold.sources for p in pred.sources):
+        return True
+    gold_names = {_norm(text[s:e]) for s, e in gold.sources} | {_norm(c) for c in gold.canonicals}
+    ptext = text if pred_text is None else pred_text
+    pred_names = {_norm(ptext[s:e]) for s, e in pred.sources} | {_norm(c) for c in pred.canonicals}
+    return bool(gold_names & pred_names - {""})
+
+
+def evaluate(pairs: list[tuple[DocAnns, DocAnns]]) -> EvalReport:
+    """Score (gold, predicted) document pairs; texts must be identical."""
+    report = EvalReport()
+    for gold, pred in pairs:
+        if gold.text != pred.text:
+            raise ValueError("gold and predicted annotations are over different texts")
+        report.documents += 1
+        g_claims = [c.claim for c in gold.claims]
+        p_claims = [c.claim for c in pred.claims]
+        matched = match_spans(g_claims, p_claims)
+        report.claims.tp += len(matched)
+        report.claims.n_gold += len(g_claims)
+        report.claims.n_pred += len(p_claims)
+        for gi, pi in matched:
+            if gold.claims[gi].sources or gold.claims[gi].canonicals:
+                report.source_total += 1
+                report.source_correct += source_correct(gold.text, gold.claims[gi], pred.claims[pi])
+        g_cues = [c.cue for c in gold.claims if c.cue]
+        p_cues = [c.cue for c in pred.claims if c.cue]
+        report.cues.tp += len(match_spans(g_cues, p_cues))
+        report.cues.n_gold += len(g_cues)
+        report.cues.n_pred += len(p_cues)
+        g_ents, p_ents = set(gold.entities), set(pred.entities)
+        for label in ENTITY_LABELS + ("ALL",):
+            prf = report.entities.setdefault(label, PRF())
+            g = {e for e in g_ents if label == "ALL" or e[2] == label}
+            p = {e for e in p_ents if label == "ALL" or e[2] == label}
+            prf.tp += len(g & p)
+            prf.n_gold += len(g)
+            prf.n_pred += len(p)
+    return report
+
+
+def format_report(report: EvalReport) -> str:
+    """A plain-text table of the report."""
+    rows = [("claims", report.claims), ("cues", report.cues)]
+    rows += [(f"entities {label}", prf) for label, prf in report.entities.items()]
+    width = max(len(name) for name, _ in rows)
+    lines = [
+        f"documents: {report.documents}",
+        f"{'':{width}}  {'P':>6} {'R':>6} {'F1':>6}  {'tp':>5} {'pred':>5} {'gold':>5}",
+    ]
+    for name, prf in rows:
+        lines.append(
+            f"{name:{width}}  {prf.precision:6.3f} {prf.recall:6.3f} {prf.f1:6.3f}  "
+            f"{prf.tp:5d} {prf.n_pred:5d} {prf.n_gold:5d}"
+        )
+    lines.append(
+        f"source accuracy (matched claims with a gold source): {report.source_accuracy:.3f} "
+        f"({report.source_correct}/{report.source_total})"
+    )
+    return "\n".join(lines)
