@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--include-rejected", action="store_true", help="also export rejected items")
     cmd.set_defaults(run=cmd_export)
 
+    cmd = commands.add_parser("suggest", help="recompute the suggestions of imported documents")
+    cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
+    cmd.set_defaults(run=cmd_suggest)
+
+    cmd = commands.add_parser("eval", help="score a layer against a gold JSONL file")
+    cmd.add_argument("--gold", required=True, metavar="FILE", help="gold annotations, Prodigy/spaCy JSONL")
+    cmd.add_argument("--layer", default="suggestions", metavar="L", help="layer to score (default: suggestions)")
+    cmd.set_defaults(run=cmd_eval)
+
     cmd = commands.add_parser("stats", help="documents, layers and counts")
     cmd.set_defaults(run=cmd_stats)
     return parser
@@ -116,7 +125,7 @@ def cmd_open(args) -> int:
 
 def cmd_import(args) -> int:
     from app import importer
-    from app.nlp import ModelMissing, blank_tokenizer, load_model, model_name
+    from app.nlp import blank_tokenizer, model_name
     from db.documents import count_documents
 
     out = console()
@@ -128,11 +137,7 @@ def cmd_import(args) -> int:
     if args.no_nlp:
         nlp, tokenizer_name = blank_tokenizer(), "blank:fr"
     else:
-        try:
-            with err.status("Loading the French model…") if err.is_terminal else nullcontext():
-                nlp = load_model()
-        except ModelMissing as exc:
-            raise CommandError(str(exc)) from exc
+        nlp = _load_model_or_fail()
         tokenizer_name = f"{model_name()}-{nlp.meta.get('version', '?')}"
     files, _ = importer.collect_files(args.paths)
     total_bytes = sum(p.stat().st_size for p in files)
@@ -208,6 +213,50 @@ def cmd_export(args) -> int:
     except exporter.UnknownLayer as exc:
         raise CommandError(str(exc)) from exc
     return EXIT_OK
+
+
+def _load_model_or_fail():
+    from app.nlp import ModelMissing, load_model
+
+    err = console(stderr=True)
+    try:
+        with err.status("Loading the French model…") if err.is_terminal else nullcontext():
+            return load_model()
+    except ModelMissing as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def cmd_suggest(args) -> int:
+    from app.resuggest import resuggest
+
+    db = _db(args, create=False)
+    nlp = _load_model_or_fail()
+    try:
+        claims = resuggest(db, nlp, args.doc)
+    except LookupError as exc:
+        raise CommandError(str(exc)) from exc
+    console().print(f"suggestions recomputed for {len(claims)} document(s): {sum(claims.values())} claims;"
+                    " annotators' layers untouched")
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from app.evaluation import evaluate_layer
+    from app.exporter import UnknownLayer
+    from app.suggest.evaluate import format_report
+
+    db = _db(args, create=False)
+    gold = Path(args.gold)
+    if not gold.is_file():
+        raise CommandError(f"{gold}: no such file")
+    try:
+        report, problems = evaluate_layer(db, gold, args.layer)
+    except UnknownLayer as exc:
+        raise CommandError(str(exc)) from exc
+    for problem in problems:
+        console(stderr=True).print(f"glose: eval: {problem}")
+    console().print(f"layer {args.layer!r} against {gold}\n" + format_report(report))
+    return EXIT_PARTIAL if problems else EXIT_OK
 
 
 def cmd_stats(args) -> int:

@@ -16,6 +16,8 @@ import json
 
 import sqlite_utils
 
+from db import events
+
 ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
 FRAME_LABELS = ("CLAIM", "CUE", "SOURCE")
 
@@ -58,9 +60,20 @@ def add_annotations(
     return ids
 
 
-def clear_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> None:
-    """Remove a document's spans (and so its relations) from one layer."""
+def replace_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: list[dict],
+                  relations: list[dict], *, action: str) -> None:
+    """Replace a document's content in a machine layer, logging a summary event.
+
+    For machine layers only (``glose suggest``): annotators' layers change
+    through ``db.edits.Editor``, row by row.
+    """
+    old = db.execute("SELECT count(*) FROM spans WHERE doc_id = ? AND layer_id = ?",
+                     [doc_id, layer_id]).fetchone()[0]
     db.execute("DELETE FROM spans WHERE doc_id = ? AND layer_id = ?", [doc_id, layer_id])
+    add_annotations(db, doc_id, layer_id, spans, relations)
+    events.log(db, grp=events.new_group(db), kind="do", action=action, doc_id=doc_id,
+               layer_id=layer_id, target="spans", before={"spans": old},
+               after={"spans": len(spans), "relations": len(relations)})
 
 
 def spans_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[dict]:

@@ -13,7 +13,7 @@ import json
 
 import sqlite_utils
 
-from db import layers
+from db import events, layers
 from db.transaction import write
 
 _TABLES = ("spans", "relations", "doc_status")
@@ -215,12 +215,9 @@ class Editor:
         return row[0] if row else None
 
     def _new_group(self) -> int:
-        return self.db.execute("SELECT coalesce(max(grp), 0) + 1 FROM events").fetchone()[0]
+        return events.new_group(self.db)
 
     def _log(self, grp, kind, action, table, row_id, before, after, *, ref_grp=None) -> None:
-        self.db.execute(
-            "INSERT INTO events (annotator_id, doc_id, layer_id, grp, kind, action, target, target_id,"
-            " before, after, ref_grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [self.annotator_id, self.doc_id, self.layer_id, grp, kind, action, table, row_id,
-             json.dumps(before, ensure_ascii=False) if before is not None else None,
-             json.dumps(after, ensure_ascii=False) if after is not None else None, ref_grp])
+        events.log(self.db, grp=grp, kind=kind, action=action, annotator_id=self.annotator_id,
+                   doc_id=self.doc_id, layer_id=self.layer_id, target=table, target_id=row_id,
+                   before=before, after=after, ref_grp=ref_grp)

@@ -91,3 +91,56 @@ def test_help_lists_every_command(run_glose):
     result = run_glose("--help")
     for command in ("open", "import", "export", "stats"):
         assert command in result.stdout
+
+
+def test_suggest_recomputes_suggestions_only(run_glose, tmp_path):
+    import sqlite3
+
+    assert run_glose("import", str(SAMPLES)).returncode == 0
+    db = tmp_path / "glose.db"
+    conn = sqlite3.connect(db)
+    before = conn.execute("SELECT count(*) FROM spans s JOIN layers l ON l.id = s.layer_id"
+                          " WHERE l.name = 'suggestions' AND s.doc_id = 1").fetchone()[0]
+    # An annotator's layer must survive `glose suggest` untouched.
+    conn.execute("INSERT INTO annotators (name) VALUES ('alice')")
+    conn.execute("INSERT INTO layers (name, kind, annotator_id) VALUES ('alice', 'annotator', 1)")
+    conn.execute("INSERT INTO spans (doc_id, layer_id, start, end, label, origin)"
+                 " SELECT 1, id, 0, 2, 'MISC', 'manual' FROM layers WHERE name = 'alice'")
+    conn.commit()
+    conn.close()
+
+    result = run_glose("suggest", "--doc", "1")
+    assert result.returncode == 0, result.stderr
+    assert "recomputed for 1 document(s)" in result.stdout
+    conn = sqlite3.connect(db)
+    after = conn.execute("SELECT count(*) FROM spans s JOIN layers l ON l.id = s.layer_id"
+                         " WHERE l.name = 'suggestions' AND s.doc_id = 1").fetchone()[0]
+    assert after == before > 0
+    assert conn.execute("SELECT count(*) FROM spans s JOIN layers l ON l.id = s.layer_id"
+                        " WHERE l.name = 'alice'").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM events WHERE action = 'suggest'").fetchone()[0] == 1
+    assert run_glose("suggest", "--doc", "99").returncode == 2
+
+
+def test_eval_against_sample_gold(run_glose):
+    from tests.conftest import ROOT
+
+    assert run_glose("import", str(SAMPLES)).returncode == 0
+    for gold in sorted((ROOT / "tests" / "data").glob("gold_alep_*.jsonl")):
+        result = run_glose("eval", "--gold", str(gold))
+        assert result.returncode == 0, result.stderr
+        claims = next(line for line in result.stdout.splitlines() if line.startswith("claims"))
+        f1 = float(claims.split()[3])
+        accuracy = float(result.stdout.split("source accuracy")[1].split(":")[1].split()[0])
+        assert f1 >= 0.85 and accuracy >= 0.85, result.stdout
+
+
+def test_eval_names_gold_texts_missing_from_the_database(run_glose, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"text": "Texte absent.", "spans": []}) + "\n", encoding="utf-8")
+    from tests.conftest import ROOT
+
+    run_glose("import", "--no-nlp", str(ROOT / "tests/data/gold_alep_ban_ki_moon.jsonl"), "--layer", "x")
+    result = run_glose("eval", "--gold", str(gold), "--layer", "x")
+    assert result.returncode == 1
+    assert "line 1: this text is not in the database" in result.stderr

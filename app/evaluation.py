@@ -1,0 +1,48 @@
+"""``glose eval``: score a stored layer against a gold JSONL file.
+
+The metrics themselves live in ``app.suggest.evaluate`` (plain data); this
+module finds each gold document in the database by its text and reads the
+layer's annotations through the exporter, so the comparison sees exactly what
+``glose export`` would write.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlite_utils
+
+from app import exporter
+from app.suggest.evaluate import EvalReport, evaluate, from_prodigy
+from app.textnorm import normalize, text_hash
+from db import documents, layers
+
+
+def evaluate_layer(db: sqlite_utils.Database, gold_path: Path, layer: str) -> tuple[EvalReport, list[str]]:
+    """Return the report and one line per gold record that could not be scored."""
+    layer_id = layers.find_layer(db, layer)
+    if layer_id is None:
+        raise exporter.UnknownLayer(f"no layer named {layer!r} (layers: {', '.join(layers.layer_names(db)) or 'none yet'})")
+    pairs, problems = [], []
+    lines = gold_path.read_text(encoding="utf-8-sig").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            gold = json.loads(line)
+            text = gold["text"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            problems.append(f"{gold_path}: line {number}: not a JSON object with a \"text\"")
+            continue
+        if normalize(text) != text:
+            problems.append(f"{gold_path}: line {number}: text is not normalised as glose stores it; "
+                            "export the document from glose and annotate that text")
+            continue
+        doc_id = documents.find_by_hash(db, text_hash(text))
+        if doc_id is None:
+            problems.append(f"{gold_path}: line {number}: this text is not in the database (glose import it first)")
+            continue
+        predicted = next(exporter.records(db, layer, doc_ids=[doc_id]), None)
+        pred = from_prodigy(predicted) if predicted else from_prodigy({"text": text})
+        pairs.append((from_prodigy(gold), pred))
+    return evaluate(pairs), problems

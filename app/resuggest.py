@@ -1,0 +1,35 @@
+"""``glose suggest``: recompute the machine suggestions of stored documents.
+
+Only the layer ``suggestions`` changes (one transaction per document, logged);
+annotators' layers are never touched.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+from app.preannotate import suggestions_of
+from db import annotations, documents, layers
+from db.transaction import write
+
+
+def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, *,
+              batch_size: int = 32, on_progress: Callable[[int], None] | None = None) -> dict[int, int]:
+    """Re-parse the documents and replace their suggestions; return {doc id: claims}."""
+    doc_ids = doc_ids or documents.document_ids(db)
+    missing = [doc_id for doc_id in doc_ids if documents.get_document(db, doc_id) is None]
+    if missing:
+        raise LookupError(f"no document with id {', '.join(map(str, missing))}")
+    texts = ((documents.get_document(db, doc_id)["text"], doc_id) for doc_id in doc_ids)
+    with write(db):
+        layer = layers.layer_id(db, layers.SUGGESTIONS)
+    claims = {}
+    for done, (doc, doc_id) in enumerate(nlp.pipe(texts, as_tuples=True, batch_size=batch_size), start=1):
+        spans, relations = suggestions_of(doc)
+        with write(db):
+            annotations.replace_layer(db, doc_id, layer, spans, relations, action="suggest")
+        claims[doc_id] = sum(1 for span in spans if span["label"] == "CLAIM")
+        if on_progress:
+            on_progress(done)
+    return claims

@@ -1,0 +1,23 @@
+"""The append-only event log: who changed what, when, with the rows before and after."""
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+
+def new_group(db: sqlite_utils.Database) -> int:
+    """A fresh group number for the events of one action (call inside its transaction)."""
+    return db.execute("SELECT coalesce(max(grp), 0) + 1 FROM events").fetchone()[0]
+
+
+def log(db: sqlite_utils.Database, *, grp: int, kind: str, action: str, annotator_id: int | None = None,
+        doc_id: int | None = None, layer_id: int | None = None, target: str | None = None,
+        target_id: int | None = None, before=None, after=None, ref_grp: int | None = None) -> None:
+    """Append one event; ``before``/``after`` are JSON-able (a row as a dict, or a summary)."""
+    db.execute(
+        "INSERT INTO events (annotator_id, doc_id, layer_id, grp, kind, action, target, target_id,"
+        " before, after, ref_grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [annotator_id, doc_id, layer_id, grp, kind, action, target, target_id,
+         json.dumps(before, ensure_ascii=False) if before is not None else None,
+         json.dumps(after, ensure_ascii=False) if after is not None else None, ref_grp])
