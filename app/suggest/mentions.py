@@ -31,7 +31,8 @@ def clean_text(tok) -> str:
 
 
 def is_pronoun(tok) -> bool:
-    return tok.pos_ == "PRON" and clean_text(tok) in PRONOUNS
+    # inverted clitics ("-elle") are sometimes tagged X
+    return clean_text(tok) in PRONOUNS and (tok.pos_ == "PRON" or tok.text.startswith("-"))
 
 
 def entity_mention(doc, ent) -> Mention:
