@@ -70,6 +70,7 @@ class _Ctx:
     doc: object
     text: str
     quotes: list[Quote]
+    qstarts: list[int]
     starts: list[int]
     q_of: list[int]  # outer quotation of each token, or -1
     ents: list[int]
@@ -178,6 +179,23 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _prev_char(text: str, pos: int) -> tuple[str, int]:
+    """The last non-space character before ``pos`` and its index ("", -1 if none)."""
+    while pos > 0 and text[pos - 1] in SPACES:
+        pos -= 1
+    return (text[pos - 1], pos - 1) if pos > 0 else ("", -1)
+
+
+def _quotes_in(ctx: _Ctx, s: int, e: int) -> list[Quote]:
+    """Outer quotations overlapping [s, e), by bisection (they never overlap each other)."""
+    k = bisect_left(ctx.qstarts, e)
+    out = []
+    while k > 0 and ctx.quotes[k - 1].end > s:
+        k -= 1
+        out.append(ctx.quotes[k])
+    return out[::-1]
+
+
 def _tok_at(ctx: _Ctx, char: int) -> int:
     return bisect_left(ctx.starts, char)
 
@@ -191,11 +209,11 @@ def _quote_type(ctx: _Ctx, s: int, e: int, backward: bool) -> tuple[int, int, st
     """
     s, e = _trim(ctx.text, s, e)
     if backward:  # "Des propos … : « A », a tweeté X": the colon opens the claim
-        inside = [q for q in ctx.quotes if q.start < e and q.end > s]
+        inside = _quotes_in(ctx, s, e)
         colon = ctx.text.rfind(":", s, inside[0].start if inside else e)
         if colon != -1:
             s, e = _trim(ctx.text, colon + 1, e)
-    inside = [q for q in ctx.quotes if q.start < e and q.end > s]
+    inside = _quotes_in(ctx, s, e)
     if not inside:
         return s, e, "indirect"
     first = inside[0]
@@ -269,10 +287,9 @@ def _verb_cue(ctx: _Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | 
 def _pour_cue(ctx: _Ctx, i: int, i1: int) -> bool:
     """*pour X,* attributes only when X is a speaker right before a comma."""
     doc = ctx.doc
-    if i > 0 and doc[i - 1].text not in {",", ";", ":"} and not doc[i - 1].is_sent_start and doc[i - 1].pos_ != "CCONJ":
-        if not (doc[i - 1].idx == 0 or ctx.text[doc[i - 1].idx - 1:doc[i - 1].idx] == "\n"):
-            if i - 1 >= 0 and ctx.text[:doc[i].idx].rstrip()[-1:] not in {".", "\n", ""}:
-                return False
+    before, _ = _prev_char(ctx.text, doc[i].idx)  # clause start: "Pour X," / ", pour X,"
+    if before not in {"", ".", ",", ";", ":", "!", "?", "»"} and doc[i - 1].pos_ != "CCONJ":
+        return False
     head = M.first_head(doc, i + 1, i1, ctx.ents)
     if head is None or not M.is_speakerish(doc, head, ctx.ents) or M.is_pronoun(doc[head]):
         return False
@@ -395,7 +412,7 @@ def _postposed(ctx: _Ctx, a: int, i1: int, quote: int = -1) -> tuple[Mention, in
             while j < i1 and doc[j].lower_ in M.DETS:
                 j += 1
             if j < i1 and ents[j] >= 0:
-                j = doc.ents[ents[j]].end
+                j = ents.spans[ents[j]].end
             elif j < i1:
                 j += 1
             while j < i1 and doc[j].pos_ == "ADJ":
@@ -608,32 +625,39 @@ def _context(doc) -> _Ctx:
             k += 1
         if k < len(quotes) and quotes[k].start <= start < quotes[k].end:
             q_of[i] = k
-    return _Ctx(doc, text, quotes, starts, q_of, M.ent_index(doc))
+    return _Ctx(doc, text, quotes, [q.start for q in quotes], starts, q_of, M.ent_index(doc))
 
 
 def _floating(ctx: _Ctx, drafts: list[_Draft], units: list[tuple[int, int]]) -> list[_Draft]:
     """Quotations no cue claimed inherit the previous speaker (within two units)."""
     claimed = sorted([(d.start, d.end) for d in drafts] + ctx.used)
+    c_starts, c_maxend, top = [a for a, _ in claimed], [], -1
+    for _, b in claimed:  # running maximum of ends: "does any interval reach past x?"
+        top = max(top, b)
+        c_maxend.append(top)
     unit_starts = [s for s, _ in units]
-    by_pos = sorted(drafts, key=lambda d: d.start)
+    by_end = sorted(drafts, key=lambda d: d.end)
+    k, last = 0, None  # last draft with a source that ends before the current quote
     out = []
     for q in ctx.quotes:
-        if any(a < q.end and b > q.start for a, b in claimed):
+        while k < len(by_end) and by_end[k].end <= q.start:
+            if by_end[k].sources:
+                last = by_end[k]
+            k += 1
+        idx = bisect_left(c_starts, q.end) - 1
+        if idx >= 0 and c_maxend[idx] > q.start:
             continue
-        words = ctx.text[q.cstart:q.cend].split()
-        if len(words) < 4:
+        if len(ctx.text[q.cstart:q.cend].split()) < 4:
             continue
         u = max(0, bisect_left(unit_starts, q.start + 1) - 1)
-        before = ctx.text[:q.start].rstrip(SPACES)
-        colon = before.endswith(":")
+        char, pos = _prev_char(ctx.text, q.start)
+        colon = char == ":"
         if not colon and units[u][0] != q.start:
             continue
-        prev = [d for d in by_pos if d.end <= q.start and d.sources]
-        sources = prev[-1].sources if prev and u - prev[-1].unit <= 2 else ()
+        sources = last.sources if last is not None and u - last.unit <= 2 else ()
         if colon:  # "La capitaine X partage cet optimisme : « … »": X speaks
-            subject = _colon_subject(ctx, units[u][0], len(before) - 1)
-            sources = subject or sources
-        cue = (len(before) - 1, len(before)) if colon else None
+            sources = _colon_subject(ctx, units[u][0], pos) or sources
+        cue = (pos, pos + 1) if colon else None
         out.append(_Draft(q.cstart, q.cend, cue, sources, "direct", 0.6 if sources else 0.4, u, False))
     return out
 

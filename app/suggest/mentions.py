@@ -17,10 +17,20 @@ NOMINAL = {"NOUN", "PROPN"}
 SPEAKER_LABELS = {"PER", "ORG", "LOC", "MISC"}
 
 
-def ent_index(doc) -> list[int]:
-    """For each token, the index of the entity it belongs to in ``doc.ents``, or -1."""
-    idx = [-1] * len(doc)
-    for k, ent in enumerate(doc.ents):
+class EntIndex(list):
+    """For each token, the index of its entity in ``spans`` (or -1).
+
+    ``doc.ents`` rebuilds its tuple on every access, so the spans are kept here once.
+    """
+
+    spans: tuple = ()
+
+
+def ent_index(doc) -> EntIndex:
+    """Map tokens to ``doc.ents`` in one pass."""
+    idx = EntIndex([-1] * len(doc))
+    idx.spans = tuple(doc.ents)
+    for k, ent in enumerate(idx.spans):
         for i in range(ent.start, ent.end):
             idx[i] = k
     return idx
@@ -50,7 +60,7 @@ def np_end(doc, head: int, limit: int, ents: list[int]) -> int:
     ``de`` complements ("porte-parole militaire du régime"), never past ``limit``."""
     i = head + 1
     if ents[head] >= 0:
-        i = max(i, doc.ents[ents[head]].end)
+        i = max(i, ents.spans[ents[head]].end)
     while i < limit:
         tok = doc[i]
         if tok.pos_ == "ADJ" or tok.text in {"«", "»"} and i + 1 < limit:
@@ -60,11 +70,11 @@ def np_end(doc, head: int, limit: int, ents: list[int]) -> int:
             while j < limit and (doc[j].lower_ in DETS or doc[j].text in {"«"}):
                 j += 1
             if j < limit and (doc[j].pos_ in NOMINAL or ents[j] >= 0):
-                i = doc.ents[ents[j]].end if ents[j] >= 0 else j + 1
+                i = ents.spans[ents[j]].end if ents[j] >= 0 else j + 1
                 i = min(i, limit)
             else:
                 break
-        elif ents[i] >= 0 and doc.ents[ents[i]].start == i and apposed_name(doc, i, limit, ents):
+        elif ents[i] >= 0 and ents.spans[ents[i]].start == i and apposed_name(doc, i, limit, ents):
             break  # an apposed name starts here
         elif tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and doc[i - 1].pos_ == "PROPN"):
             i += 1  # tails of names the tagger split ("Abdel Rahmane")
@@ -109,7 +119,7 @@ def apposed_name(doc, after: int, limit: int, ents: list[int]):
     if i < limit and doc[i].text == ",":
         i += 1
     if i < limit and ents[i] >= 0:
-        ent = doc.ents[ents[i]]
+        ent = ents.spans[ents[i]]
         # the tagger sometimes calls a foreign name MISC: all-proper-noun spans count
         named = ent.label_ == "PER" or all(t.pos_ == "PROPN" for t in ent) and ent.label_ == "MISC"
         if named and ent.start == i and ent.end <= limit:
@@ -128,7 +138,7 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: list[int]) -> tupl
     if is_pronoun(tok):
         return pronoun_mention(tok), tok_i + 1
     if ents[tok_i] >= 0:
-        ent = doc.ents[ents[tok_i]]
+        ent = ents.spans[ents[tok_i]]
         end = ent.end
         if ent.label_ != "PER":
             # "le porte-parole de l'ONU" is headed by a noun, not by the ORG it contains;
@@ -175,7 +185,7 @@ def first_head(doc, i: int, limit: int, ents: list[int]) -> int | None:
 def is_speakerish(doc, head: int, ents: list[int]) -> bool:
     """Could this phrase head be someone who speaks (a name, a pronoun, a speaker noun)?"""
     tok = doc[head]
-    if ents[head] >= 0 and doc.ents[ents[head]].label_ in SPEAKER_LABELS:
+    if ents[head] >= 0 and ents.spans[ents[head]].label_ in SPEAKER_LABELS:
         return True
     return (is_pronoun(tok) or tok.lemma_.lower() in speaker_nouns() or tok.lower_ in speaker_nouns()
             or tok.pos_ == "PROPN" and tok.text[:1].isupper())
