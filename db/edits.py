@@ -10,13 +10,15 @@ restarts.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
+from typing import Iterator
 
 import sqlite_utils
 
 from db import events, layers
 from db.transaction import write
 
-_TABLES = ("spans", "relations", "doc_status")
+_TABLES = ("spans", "relations", "doc_status", "canonical_sources")
 _NOT_UNDOABLE = ("seed",)
 
 
@@ -37,7 +39,7 @@ class Editor:
         Returns False if the document was already seeded (or had work) before.
         """
         with write(self.db):
-            if self._status() is not None:
+            if self.status() is not None:
                 return False
             grp = self._new_group()
             source = layers.find_layer(self.db, layers.SUGGESTIONS)
@@ -61,28 +63,36 @@ class Editor:
             self._log(grp, "do", "seed", None, None, None, {"from_layer": layers.SUGGESTIONS})
             return True
 
-    def add_span(self, start: int, end: int, label: str, *, attrs: dict | None = None,
-                 state: str = "accepted", action: str = "add_span") -> int:
+    @contextmanager
+    def action(self) -> Iterator[int]:
+        """One user action: one transaction, one event group (yields its number)."""
         with write(self.db):
-            grp = self._new_group()
-            return self._insert(grp, action, "spans", {
+            yield self._new_group()
+
+    def add_span(self, start: int, end: int, label: str, *, attrs: dict | None = None,
+                 state: str = "accepted", link_to: int | None = None) -> int:
+        """Create a span (accepted: the annotator made it); with ``link_to`` a claim id,
+        also link it to that claim: as its cue for a CUE, else as a source."""
+        with self.action() as grp:
+            span_id = self._insert(grp, "add_span", "spans", {
                 "doc_id": self.doc_id, "layer_id": self.layer_id, "start": start, "end": end,
                 "label": label, "state": state, "origin": "manual",
                 "attrs": json.dumps(attrs or {}, ensure_ascii=False)})
+            if link_to is not None:
+                self._link(grp, link_to, span_id, "CUE" if label == "CUE" else "SAID_BY")
+            return span_id
 
     def update_span(self, span_id: int, *, action: str = "update_span", **changes) -> int:
-        """Change columns of a span (label, start, end, state, canonical_id, attrs: dict)."""
+        """Change columns of a span (label, start, end, state, attrs: dict)."""
         if "attrs" in changes:
             changes["attrs"] = json.dumps(changes["attrs"], ensure_ascii=False)
-        with write(self.db):
-            grp = self._new_group()
+        with self.action() as grp:
             self._update(grp, action, "spans", span_id, changes)
             return grp
 
     def set_states(self, state: str, span_ids=(), relation_ids=(), *, action: str | None = None) -> int:
         """Accept or reject several items as one action (a whole frame, say)."""
-        with write(self.db):
-            grp = self._new_group()
+        with self.action() as grp:
             for span_id in span_ids:
                 self._update(grp, action or state, "spans", span_id, {"state": state})
             for rel_id in relation_ids:
@@ -91,8 +101,7 @@ class Editor:
 
     def delete_span(self, span_id: int) -> int:
         """Delete a span and the relations that use it (logged, so undo restores all)."""
-        with write(self.db):
-            grp = self._new_group()
+        with self.action() as grp:
             for (rel_id,) in self.db.execute(
                     "SELECT id FROM relations WHERE head_id = ? OR child_id = ?", [span_id, span_id]).fetchall():
                 self._delete(grp, "delete_span", "relations", rel_id)
@@ -100,22 +109,28 @@ class Editor:
             return grp
 
     def link(self, head_id: int, child_id: int, label: str) -> int:
-        """Add a SAID_BY or CUE relation from a claim (accepted: the annotator made it)."""
-        with write(self.db):
-            grp = self._new_group()
-            return self._insert(grp, f"link_{label.lower()}", "relations", {
-                "doc_id": self.doc_id, "layer_id": self.layer_id, "head_id": head_id,
-                "child_id": child_id, "label": label, "state": "accepted", "origin": "manual"})
+        """Link a claim to a source mention (SAID_BY) or to its cue (CUE, replacing any other)."""
+        with self.action() as grp:
+            return self._link(grp, head_id, child_id, label)
 
     def unlink(self, relation_id: int) -> int:
-        with write(self.db):
-            grp = self._new_group()
+        with self.action() as grp:
             self._delete(grp, "unlink", "relations", relation_id)
             return grp
 
+    def set_canonical(self, span_id: int, name: str | None) -> int:
+        """Tie a mention to the canonical source ``name`` (created if new), or untie it."""
+        with self.action() as grp:
+            canonical = None
+            if name:
+                row = self.db.execute("SELECT id FROM canonical_sources WHERE name = ?", [name]).fetchone()
+                canonical = row[0] if row else self._insert(grp, "set_canonical", "canonical_sources", {
+                    "name": name, "kind": self._row("spans", span_id)["label"]})
+            self._update(grp, "set_canonical", "spans", span_id, {"canonical_id": canonical})
+            return grp
+
     def set_status(self, status: str) -> int:
-        with write(self.db):
-            grp = self._new_group()
+        with self.action() as grp:
             key = self.db.execute("SELECT rowid FROM doc_status WHERE doc_id = ? AND annotator_id = ?",
                                   [self.doc_id, self.annotator_id]).fetchone()
             if key is None:
@@ -183,6 +198,20 @@ class Editor:
 
     # --- Row primitives, each logged -----------------------------------------
 
+    def _link(self, grp: int, head_id: int, child_id: int, label: str) -> int:
+        existing = self.db.execute(
+            "SELECT id, child_id FROM relations WHERE layer_id = ? AND head_id = ? AND label = ?",
+            [self.layer_id, head_id, label]).fetchall()
+        for rel_id, child in existing:
+            if child == child_id:  # already linked: make sure it counts as accepted
+                self._update(grp, f"link_{label.lower()}", "relations", rel_id, {"state": "accepted"})
+                return rel_id
+            if label == "CUE":  # a claim has at most one cue
+                self._delete(grp, "link_cue", "relations", rel_id)
+        return self._insert(grp, f"link_{label.lower()}", "relations", {
+            "doc_id": self.doc_id, "layer_id": self.layer_id, "head_id": head_id,
+            "child_id": child_id, "label": label, "state": "accepted", "origin": "manual"})
+
     def _insert(self, grp: int, action: str, table: str, row: dict) -> int:
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
@@ -209,7 +238,8 @@ class Editor:
         values = cursor.fetchone()
         return dict(zip([d[0] for d in cursor.description], values)) if values else None
 
-    def _status(self) -> str | None:
+    def status(self) -> str | None:
+        """This annotator's status for the document (None before it was first opened)."""
         row = self.db.execute("SELECT status FROM doc_status WHERE doc_id = ? AND annotator_id = ?",
                               [self.doc_id, self.annotator_id]).fetchone()
         return row[0] if row else None

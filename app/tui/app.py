@@ -1,9 +1,11 @@
 """The glose Textual app: a document list, and a reader/annotator per document."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from typing import Iterable
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from app.tui.document_list import DocumentListScreen
@@ -40,6 +42,18 @@ class GloseApp(App):
         from app.tui.article_screen import ArticleScreen
 
         self.push_screen(ArticleScreen(doc_id))
+
+    def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        """The command palette offers every action of the current screen, by its key's name."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, f"key: {key}",
+                                partial(self.run_action, binding.action, active.node))
 
     def action_toggle_keys(self) -> None:
         """Show or hide every key of the current screen (built from the bindings)."""

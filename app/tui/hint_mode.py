@@ -1,0 +1,52 @@
+"""Picking a source mention by its on-screen hint letters (like a browser's link hints)."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+
+class HintModeScreen(ModalScreen[object]):
+    """A transparent overlay that reads hint letters typed by the annotator.
+
+    Dismisses with the picked value, with ``"search"`` when the annotator asks
+    to type part of a name instead (``/``), or None on escape.
+    """
+
+    DEFAULT_CSS = """
+    HintModeScreen { background: transparent; align: center bottom; }
+    HintModeScreen > Label {
+        width: 100%; height: 1; background: $warning; color: $background; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("slash", "search", "Type a name", id="search_name"),
+    ]
+
+    def __init__(self, hints: dict[str, object], prompt: str):
+        super().__init__()
+        self.hints, self.prompt, self.typed = hints, prompt, ""
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content(self.prompt))
+
+    def on_key(self, event) -> None:
+        char = event.character
+        if not char or not char.isalpha():
+            return
+        event.stop()
+        self.typed += char.lower()
+        if self.typed in self.hints:
+            self.dismiss(self.hints[self.typed])
+        elif not any(hint.startswith(self.typed) for hint in self.hints):
+            self.typed = ""
+            self.app.bell()
+
+    def action_search(self) -> None:
+        self.dismiss("search")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

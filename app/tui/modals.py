@@ -1,0 +1,137 @@
+"""Small dialogs of the annotator: pick one of several, or type a value.
+
+Both return their answer through ``dismiss`` (None when cancelled with
+escape). Every label shown is plain ``Content``: names and texts come from
+articles and are never markup.
+"""
+from __future__ import annotations
+
+from typing import Callable, Generic, Sequence, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+T = TypeVar("T")
+
+MODAL_CSS = """
+ModalScreen { align: center middle; }
+ModalScreen > Vertical {
+    width: 70; max-width: 95%; height: auto; max-height: 80%;
+    border: round $accent; background: $surface; padding: 0 1;
+}
+ModalScreen OptionList { height: auto; max-height: 16; }
+ModalScreen .help { color: $text-muted; }
+ModalScreen .error { color: $text-error; height: auto; }
+"""
+
+
+class ChoiceModal(ModalScreen[T], Generic[T]):
+    """Pick one of a few choices: press its key, or move and press enter."""
+
+    DEFAULT_CSS = MODAL_CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str, T]]):
+        """``choices``: (key, label, value) triples; keys are single characters."""
+        super().__init__()
+        self.title_text, self.choices = title, list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(self.title_text))
+            yield OptionList(*(Option(Content(f"{key}  {label}"), id=str(i))
+                               for i, (key, label, _) in enumerate(self.choices)))
+            yield Label(Content("key or ↑↓ enter · escape cancels"), classes="help")
+
+    def on_key(self, event) -> None:
+        for key, _, value in self.choices:
+            if event.character == key:
+                event.stop()
+                self.dismiss(value)
+                return
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[int(event.option.id)][2])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PromptModal(ModalScreen[T], Generic[T]):
+    """Type a value; matching options are listed below and can be picked.
+
+    With ``free_text`` the typed text itself is an answer (a note, a name);
+    without, only an option can be (pick a mention by part of its name).
+    """
+
+    DEFAULT_CSS = MODAL_CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, title: str, *, value: str = "", options: Sequence[tuple[str, T]] = (),
+                 free_text: bool = True, placeholder: str = "",
+                 validate: Callable[[str], str | None] | None = None):
+        """``validate`` returns an error message for a typed value, or None if it is fine."""
+        super().__init__()
+        self.title_text, self.value, self.validate = title, value, validate
+        self.options, self.free_text, self.placeholder = list(options), free_text, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(self.title_text))
+            yield Input(value=self.value, placeholder=self.placeholder)
+            yield Label(id="error", classes="error")
+            yield OptionList()
+            help_text = "enter accepts · ↓ to the list · escape cancels"
+            yield Label(Content(help_text if self.free_text else "type to filter · enter picks · escape cancels"),
+                        classes="help")
+
+    def on_mount(self) -> None:
+        self.query_one("#error", Label).display = False
+        self._filter(self.value)
+
+    def _filter(self, typed: str) -> None:
+        needle = typed.casefold().strip()
+        self.shown = [(label, value) for label, value in self.options if needle in label.casefold()]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(Content(label), id=str(i)) for i, (label, _) in enumerate(self.shown[:200])])
+        options.display = bool(self.shown)
+        if self.shown:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.free_text:
+            value = event.value.strip()
+            error = self.validate(value) if self.validate else None
+            if error:
+                message = self.query_one("#error", Label)
+                message.update(Content(error))
+                message.display = True
+                self.app.bell()
+                return
+            self.dismiss(value)
+        elif self.shown:
+            highlighted = self.query_one(OptionList).highlighted or 0
+            self.dismiss(self.shown[highlighted][1])
+        else:
+            self.app.bell()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        label, value = self.shown[int(event.option.id)]
+        self.dismiss(label if self.free_text else value)
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.query_one(Input).has_focus and self.shown:
+            event.stop()
+            self.query_one(OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,293 @@
+"""The annotator through Textual's pilot, pressing real keys; every test checks the database."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from app.tui.app import GloseApp
+from app.tui.article_screen import ArticleScreen
+from app.tui.hint_mode import HintModeScreen
+from app.tui.modals import ChoiceModal, PromptModal
+from tests.tui_data import TEXT, at, build
+from widgets.article_view import ArticleView
+from widgets.claims_panel import ClaimsPanel
+
+
+@pytest.fixture
+def doc(db):
+    return build(db)
+
+
+def rows(db_path, annotator="alice"):
+    """The annotator's spans as {text: (label, state, attrs, canonical)}, read afresh from the file."""
+    conn = sqlite3.connect(db_path)
+    result = {}
+    for start, end, label, state, attrs, canonical in conn.execute(
+            "SELECT s.start, s.end, s.label, s.state, s.attrs, c.name FROM spans s"
+            " JOIN layers l ON l.id = s.layer_id LEFT JOIN canonical_sources c ON c.id = s.canonical_id"
+            " WHERE l.name = ?", [annotator]):
+        result[TEXT[start:end]] = (label, state, json.loads(attrs), canonical)
+    conn.close()
+    return result
+
+
+def links(db_path, annotator="alice"):
+    """The annotator's relations as {(claim text, child text, label): state}."""
+    conn = sqlite3.connect(db_path)
+    result = {}
+    for hs, he, cs, ce, label, state in conn.execute(
+            "SELECT h.start, h.end, c.start, c.end, r.label, r.state FROM relations r"
+            " JOIN spans h ON h.id = r.head_id JOIN spans c ON c.id = r.child_id"
+            " JOIN layers l ON l.id = r.layer_id WHERE l.name = ?", [annotator]):
+        result[(TEXT[hs:he], TEXT[cs:ce], label)] = state
+    conn.close()
+    return result
+
+
+async def open_article(pilot, app):
+    await pilot.pause()
+    assert isinstance(app.screen, ArticleScreen)
+    return app.screen
+
+
+def app_for(db_path, doc, annotator="alice"):
+    return GloseApp(db_path, annotator=annotator, doc_id=doc)
+
+
+async def test_first_opening_seeds_the_layer_from_suggestions(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+    seeded = rows(db_path)
+    assert len(seeded) == 7 and {state for _, state, _, _ in seeded.values()} == {"pending"}
+    assert links(db_path)[("« La paix est proche »", "Jean Dupont", "SAID_BY")] == "pending"
+
+
+async def test_accept_whole_frame_then_reject_part(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        await pilot.press("n", "a")
+        await pilot.pause()
+        assert "saved" in str(screen.query_one("StatusLine").render())
+    got = rows(db_path)
+    for part in ("« La paix est proche »", "a déclaré", "Jean Dupont"):
+        assert got[part][1] == "accepted", part
+    assert got["Genève"][1] == "pending"  # not part of the frame
+    assert set(links(db_path).values()) == {"accepted", "pending"}
+    assert links(db_path)[("« La paix est proche »", "Jean Dupont", "SAID_BY")] == "accepted"
+
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("n", "n", "X")  # the second claim only, not its cue or source
+        await pilot.pause()
+    got = rows(db_path)
+    assert got["la trêve tiendra"][1] == "rejected"
+    assert got["Selon"][1] == "pending" and got["ONU"][1] == "pending"
+
+
+async def test_reject_frame_and_accept_part(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("n", "n", "x")
+        await pilot.press("e", "A")  # next entity after the claim: ONU is before; wraps to Jean Dupont
+        await pilot.pause()
+    got = rows(db_path)
+    assert got["la trêve tiendra"][1] == "rejected" and got["Selon"][1] == "rejected"
+    assert got["ONU"][1] == "pending"  # a frame's rejection does not reject who was named
+    assert links(db_path)[("la trêve tiendra", "ONU", "SAID_BY")] == "rejected"
+    assert sum(1 for label, state, _, _ in got.values() if label in ("PER", "LOC", "ORG") and state == "accepted") == 1
+
+
+async def test_relabel_and_new_span_from_keyboard_selection(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view = screen.query_one(ArticleView)
+        await pilot.press("e")  # Jean Dupont
+        await pilot.press("e")  # Genève
+        await pilot.press("2")  # relabel as ORG
+        view.move_caret(at("Une source diplomatique")[0])
+        await pilot.press("ctrl+shift+right", "ctrl+shift+right", "ctrl+shift+right")
+        await pilot.pause()
+        assert view.selection == at("Une source diplomatique")
+        await pilot.press("1")
+        await pilot.pause()
+    got = rows(db_path)
+    assert got["Genève"][:2] == ("ORG", "pending")
+    assert got["Une source diplomatique"][:2] == ("PER", "accepted")
+
+
+async def test_grow_and_shrink_span_edges_by_word(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("n", "n")  # "la trêve tiendra"
+        await pilot.press("h")  # grow start: "ONU, la trêve tiendra"
+        await pilot.pause()
+        assert "ONU, la trêve tiendra" in rows(db_path)
+        await pilot.press("H", "L")  # shrink start back, shrink end: "la trêve"
+        await pilot.pause()
+        assert "la trêve" in rows(db_path)
+        await pilot.press("l")
+        await pilot.pause()
+    assert rows(db_path)["la trêve tiendra"][0] == "CLAIM"
+
+
+async def test_link_source_by_hint_and_by_name(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view = screen.query_one(ArticleView)
+        await pilot.press("n", "n")  # claim 2, whose nearest mention outside it is ONU
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HintModeScreen)
+        assert view._hints  # badges drawn over the candidates
+        # Outside the claim, nearest first: ONU (a), Genève (s), Jean Dupont (d).
+        await pilot.press("d")
+        await pilot.pause()
+        assert not view._hints
+        await pilot.press("s", "slash")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PromptModal)
+        await pilot.press(*"genè", "enter")
+        await pilot.pause()
+    linked = {child for (claim, child, label), state in links(db_path).items()
+              if claim == "la trêve tiendra" and label == "SAID_BY"}
+    assert linked == {"ONU", "Jean Dupont", "Genève"}
+
+
+async def test_selection_to_source_cue_and_clear(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view = screen.query_one(ArticleView)
+        await pilot.press("n", "n")
+        view.move_caret(at("Une source diplomatique")[0])
+        await pilot.press(*["ctrl+shift+right"] * 3, "S")
+        await pilot.pause()
+        view.move_caret(at("reste prudente")[0])
+        await pilot.press("ctrl+shift+right", "c")
+        await pilot.pause()
+        got = links(db_path)
+        assert got[("la trêve tiendra", "Une source diplomatique", "SAID_BY")] == "accepted"
+        assert got[("la trêve tiendra", "reste", "CUE")] == "accepted"
+        assert ("la trêve tiendra", "Selon", "CUE") not in got  # one cue per claim
+        await pilot.press("n", "N")  # back onto the claim
+        await pilot.press("C")
+        await pilot.pause()
+    assert not any(label == "CUE" and claim == "la trêve tiendra" for claim, _, label in links(db_path))
+    assert rows(db_path)["Une source diplomatique"][0] == "SOURCE"
+
+
+async def test_canonical_source_and_remove_link(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("e", "g")  # Jean Dupont
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PromptModal)
+        await pilot.press("ctrl+u", *"Jean-Pierre Dupont", "enter")
+        await pilot.pause()
+        assert rows(db_path)["Jean Dupont"][3] == "Jean-Pierre Dupont"
+        await pilot.press("N", "r")  # back to the claim Jean Dupont is the source of
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChoiceModal)
+        await pilot.press("1")
+        await pilot.pause()
+    assert ("« La paix est proche »", "Jean Dupont", "SAID_BY") not in links(db_path)
+
+
+async def test_attributes(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("n", "t")  # direct -> indirect
+        await pilot.press("y", "1")  # statistic
+        await pilot.press("exclamation_mark")
+        await pilot.press("m", *"à vérifier", "enter")
+        await pilot.press("w", *"pas une url", "enter")  # refused: the dialog stays open
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PromptModal)
+        await pilot.press("ctrl+u", *"https://example.org/x", "enter")
+        await pilot.pause()
+    attrs = rows(db_path)["« La paix est proche »"][2]
+    assert attrs == {"quote_type": "indirect", "claim_type": "statistic", "checkworthy": True,
+                     "note": "à vérifier", "evidence": "https://example.org/x"}
+
+
+async def test_delete_undo_redo_across_restart_and_done(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("e", "delete")
+        await pilot.pause()
+        assert "Jean Dupont" not in rows(db_path)
+        await pilot.press("d")
+        await pilot.pause()
+
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:  # a restart
+        await open_article(pilot, pilot.app)
+        await pilot.press("u")  # undoes "done"
+        await pilot.press("u")  # undoes the deletion, relations included
+        await pilot.pause()
+    assert rows(db_path)["Jean Dupont"][0] == "PER"
+    assert links(db_path)[("« La paix est proche »", "Jean Dupont", "SAID_BY")] == "pending"
+
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Jean Dupont" not in rows(db_path)
+        await pilot.press("ctrl+r", "escape")
+        await pilot.pause()
+        table = pilot.app.screen.query_one("DataTable")
+        assert "done" in table.get_row_at(0)[5].plain
+
+
+async def test_claims_panel_navigation_and_back_to_text(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(120, 40)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        panel = screen.query_one(ClaimsPanel)
+        await pilot.press("tab")
+        assert panel.has_focus
+        await pilot.press("down", "down", "enter")  # nothing highlighted yet: first, second
+        await pilot.pause()
+        assert screen.current == screen.model.claims[1]["id"]
+        assert screen.query_one(ArticleView).has_focus
+        await pilot.press("tab", "escape")
+        assert screen.query_one(ArticleView).has_focus and isinstance(pilot.app.screen, ArticleScreen)
+        await pilot.press("a")
+        await pilot.pause()
+    assert rows(db_path)["la trêve tiendra"][1] == "accepted"
+
+
+async def test_narrow_terminal_moves_the_panel_below(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(80, 24)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view, panel = screen.query_one(ArticleView), screen.query_one(ClaimsPanel)
+        assert panel.region.y > view.region.y and panel.region.width == view.region.width
+    async with app_for(db_path, doc).run_test(size=(120, 40)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view, panel = screen.query_one(ArticleView), screen.query_one(ClaimsPanel)
+        assert panel.region.x > view.region.x
+
+
+async def test_help_and_palette_list_the_screens_actions(db_path, doc):
+    app = app_for(db_path, doc)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_article(pilot, app)
+        commands = {command.title for command in app.get_system_commands(screen)}
+        for title in ("Accept", "Reject", "Link source", "Undo", "Redo", "Canonical source",
+                      "Quote type", "Evidence URL", "Document done", "Grow start by a word"):
+            assert title in commands
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert screen.query("HelpPanel")
+
+
+async def test_two_annotators_at_once(db_path, doc):
+    alice, bob = app_for(db_path, doc, "alice"), app_for(db_path, doc, "bob")
+    async with alice.run_test(size=(100, 30)) as pa, bob.run_test(size=(100, 30)) as pb:
+        await open_article(pa, alice)
+        await open_article(pb, bob)
+        await pa.press("n", "a")
+        await pb.press("n", "x")
+        await pa.pause()
+        await pb.pause()
+    assert rows(db_path, "alice")["« La paix est proche »"][1] == "accepted"
+    assert rows(db_path, "bob")["« La paix est proche »"][1] == "rejected"
