@@ -291,3 +291,28 @@ async def test_two_annotators_at_once(db_path, doc):
         await pb.pause()
     assert rows(db_path, "alice")["« La paix est proche »"][1] == "accepted"
     assert rows(db_path, "bob")["« La paix est proche »"][1] == "rejected"
+
+
+@pytest.mark.slow
+async def test_a_whole_sample_article_by_keyboard(db, db_path, nlp):
+    """The real suggestions of a sample: step through every claim, accept its frame, mark done."""
+    from app import importer
+    from tests.conftest import SAMPLES
+
+    importer.import_paths(db, [SAMPLES / "alep-ban-ki-moon-atrocites.txt"], nlp=nlp)
+    (doc,) = [row[0] for row in db.execute("SELECT id FROM documents")]
+    app = app_for(db_path, doc, "dana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, app)
+        claims = len(screen.model.claims)
+        assert claims >= 5
+        for _ in range(claims):
+            await pilot.press("n", "a")
+        await pilot.press("d")
+        await pilot.pause()
+    conn = sqlite3.connect(db_path)
+    states = conn.execute("SELECT s.state, (SELECT count(*) FROM relations r WHERE r.head_id = s.id"
+                          " AND r.label = 'SAID_BY' AND r.state = 'accepted') FROM spans s"
+                          " JOIN layers l ON l.id = s.layer_id WHERE l.name = 'dana' AND s.label = 'CLAIM'").fetchall()
+    assert len(states) == claims and all(state == "accepted" and sources >= 1 for state, sources in states)
+    assert conn.execute("SELECT status FROM doc_status").fetchone()[0] == "done"

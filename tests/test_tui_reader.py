@@ -71,3 +71,19 @@ async def test_question_mark_lists_the_keys(db, db_path):
         await pilot.press("question_mark")
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
+
+
+async def test_status_filter_cycles(db, db_path):
+    from db.edits import Editor
+
+    doc = seed(db)
+    Editor(db, "alice", doc).seed()  # opened once: in progress
+    app = GloseApp(db_path, annotator="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(DataTable)
+        shown = []
+        for _ in range(4):
+            await pilot.press("f")
+            await pilot.pause()
+            shown.append(table.row_count)
+        assert shown == [1, 1, 0, 2]  # todo, in progress, done, all

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from db import documents
 
 STATUS_MARKS = {"todo": "·", "in_progress": "…", "done": "✓"}
+STATUS_FILTERS = (None, "todo", "in_progress", "done")
 
 
 class DocumentListScreen(Screen):
@@ -18,8 +19,12 @@ class DocumentListScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search"),
         Binding("escape", "clear_search", "Clear search", id="clear_search", show=False),
+        Binding("f", "cycle_filter", "Filter by status", id="filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
     ]
+
+    status_filter: str | None = None
+    """Show only documents with this status of mine (None: all)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -47,6 +52,8 @@ class DocumentListScreen(Screen):
         db, annotator = self.app.db, self.app.annotator
         ids = documents.search(db, query) if query.strip() else None
         rows = documents.list_documents(db, annotator, ids)
+        if self.status_filter:
+            rows = [row for row in rows if row["status"] == self.status_filter]
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -62,10 +69,16 @@ class DocumentListScreen(Screen):
             table.move_cursor(row=min(cursor, len(rows) - 1))
         everyone = documents.list_documents(db, annotator)
         done = sum(1 for r in everyone if r["status"] == "done")
-        shown = f"{len(rows)} shown · " if query.strip() else ""
+        shown = f"{len(rows)} shown · " if query.strip() or self.status_filter else ""
+        if self.status_filter:
+            shown = f"only {self.status_filter.replace('_', ' ')} · " + shown
         self.query_one("#progress", Static).update(
             Text(f"{shown}{done}/{len(everyone)} done · annotator {annotator}" if everyone
                  else "No documents yet: run 'glose import PATH' (or 'make run' for the samples)."))
+
+    def action_cycle_filter(self) -> None:
+        self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)]
+        self.action_refresh()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.action_refresh()
