@@ -187,8 +187,13 @@ class ArticleScreen(Screen):
     # --- Messages from widgets -----------------------------------------------
 
     def on_article_view_caret_moved(self, event: ArticleView.CaretMoved) -> None:
+        """The caret picks the innermost span under it, unless the selected one still covers it
+        (so ``n`` then ``a`` accepts the claim, not an entity it starts with)."""
+        current = self.model.spans.get(self.current) if self.current is not None else None
+        if current is not None and current["start"] <= event.offset < current["end"]:
+            return
         span = self.model.innermost_at(event.offset)
-        if span is not None and span["id"] != self.current:
+        if span is not None:
             self._select(span["id"], move_caret=False)
 
     def on_article_view_highlight_clicked(self, event: ArticleView.HighlightClicked) -> None:
