@@ -74,7 +74,10 @@ class _Ctx:
     starts: list[int]
     q_of: list[int]  # outer quotation of each token, or -1
     ents: list[int]
-    speakers: list[tuple[Mention, str, str]] = field(default_factory=list)  # mention, name, number
+    # speakers of frames and subjects of past units, oldest first: mention, name, number, gender
+    speakers: list[tuple[Mention, str, str, str]] = field(default_factory=list)
+    subjects: list[Mention] = field(default_factory=list)  # subjects of units, for floating quotes
+    subject_units: list[int] = field(default_factory=list)  # the unit of each subject (sorted)
     used: list[tuple[int, int]] = field(default_factory=list)  # source phrases (not claims)
 
 
@@ -361,21 +364,51 @@ def _skip_segments(ctx: _Ctx, a: int, b: int) -> int:
 
 # ---------------------------------------------------------------- speakers
 
+def _speaker_entry(ctx: _Ctx, m: Mention) -> tuple[Mention, str, str, str]:
+    """A speaker with its name, grammatical number and, for common-noun phrases
+    ("la mère de la victime"), gender; names get no gender ("" fits any pronoun)."""
+    name = m.canonical or ctx.text[m.start:m.end]
+    tok = ctx.doc[min(_tok_at(ctx, m.start), len(ctx.doc) - 1)]
+    common = m.label == "SOURCE" and not m.canonical and not M.is_pronoun(tok)
+    number = "Plur" if "Plur" in tok.morph.get("Number") and common else "Sing"
+    gender = ""
+    if common and tok.pos_ in {"DET", "NOUN"}:
+        gender = next(iter(tok.morph.get("Gender")), "")
+    return m, name, number, gender
+
+
 def _register(ctx: _Ctx, sources: tuple[Mention, ...]) -> None:
     for m in sources:
         if m.start == m.end:
             continue
-        name = m.canonical or ctx.text[m.start:m.end]
-        tok = ctx.doc[min(_tok_at(ctx, m.start), len(ctx.doc) - 1)]
-        number = "Plur" if "Plur" in tok.morph.get("Number") and m.label == "SOURCE" and not m.canonical else "Sing"
-        ctx.speakers.append((m, name, number))
+        ctx.speakers.append(_speaker_entry(ctx, m))
+
+
+def _unit_subjects(ctx: _Ctx, u: int, i0: int, i1: int) -> list[tuple[Mention, str, str, str]]:
+    """Speaker-like nominal subjects of a unit, outside quotations, in order: the
+    antecedents of a pronoun in a later unit ("Zelensky a reçu … Il a réclamé")."""
+    doc, out, k = ctx.doc, [], i0
+    while k < i1:
+        tok = doc[k]
+        if (tok.dep_.startswith("nsubj") and ctx.q_of[k] < 0 and tok.pos_ in M.NOMINAL
+                and not M.is_pronoun(tok) and M.is_speakerish(doc, k, ctx.ents)):
+            m, end = _mention(ctx, k, i0, i1)
+            out.append(_speaker_entry(ctx, m))
+            ctx.subjects.append(m)
+            ctx.subject_units.append(u)
+            k = max(end, k + 1)
+            continue
+        k += 1
+    return out
 
 
 def _resolve(ctx: _Ctx, mention: Mention, pronoun: str) -> Mention:
-    """Tie a pronoun to the last speaker of the same number (its canonical name)."""
+    """Tie a pronoun to the last speaker, or else subject of an earlier unit, of the
+    same number and (when known) gender; it gets that speaker's canonical name."""
     want = "Plur" if pronoun in {"ils", "elles", "eux"} else "Sing"
-    for m, name, number in reversed(ctx.speakers):
-        if number == want:
+    gender = {"il": "Masc", "ils": "Masc", "lui": "Masc", "eux": "Masc", "elle": "Fem", "elles": "Fem"}.get(pronoun, "")
+    for m, name, number, g in reversed(ctx.speakers):
+        if number == want and (not g or not gender or g == gender):
             return replace(mention, canonical=name)
     return mention
 
@@ -655,6 +688,10 @@ def _floating(ctx: _Ctx, drafts: list[_Draft], units: list[tuple[int, int]]) -> 
         if not colon and units[u][0] != q.start:
             continue
         sources = last.sources if last is not None and u - last.unit <= 2 else ()
+        if not sources:  # "Ugo Humbert n'a pas cherché d'excuses. « … »": the last subject
+            j = bisect_left(ctx.subject_units, u) - 1
+            if j >= 0 and u - ctx.subject_units[j] == 1:
+                sources = (ctx.subjects[j],)
         if colon:  # "La capitaine X partage cet optimisme : « … »": X speaks
             sources = _colon_subject(ctx, units[u][0], pos) or sources
         cue = (pos, pos + 1) if colon else None
@@ -725,7 +762,10 @@ def suggest_frames(doc) -> list[Frame]:
     units = sentence_units(ctx.text, ctx.quotes)
     drafts: list[_Draft] = []
     for u, (s, e) in enumerate(units):
+        k = len(ctx.speakers)
         drafts.extend(_unit_frames(ctx, u, s, e))
+        # this unit's subjects rank below its speakers for later pronouns
+        ctx.speakers[k:k] = _unit_subjects(ctx, u, _tok_at(ctx, s), _tok_at(ctx, e))
     drafts = _merge(drafts + _floating(ctx, drafts, units))
     frames = []
     for d in drafts:
