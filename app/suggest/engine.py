@@ -151,7 +151,19 @@ def _verb_key(doc, i: int) -> tuple[str, int] | None:
     form = _FORMS.get(tok.lower_)
     if form and tok.pos_ not in {"ADJ", "ADP", "DET"}:
         return form, i + 1
+    if form and tok.pos_ == "ADJ" and prev is not None and prev.pos_ in M.NOMINAL and _que_ahead(doc, i + 1):
+        return form, i + 1  # "L'opposition juge que …" with the verb read as an adjective
     return None
+
+
+def _que_ahead(doc, j: int) -> bool:
+    """Does a que-clause open within a few words, before any punctuation?"""
+    for k in range(j, min(j + 5, len(doc))):
+        if doc[k].lower_ in QUE:
+            return True
+        if doc[k].is_punct:
+            return False
+    return False
 
 
 def _is_participle(tok) -> bool:
@@ -276,6 +288,9 @@ def _verb_cue(ctx: _Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | 
         if M.is_pronoun(doc[ce]):
             clitic = ce
         ce += 1
+    tok = doc[i]
+    if cs == i and "Part" in tok.morph.get("VerbForm") and "Past" in tok.morph.get("Tense"):
+        return None  # a bare past participle is an adjective: "une affirmation contestée par …"
     cue = Cue("verb", cs, ce, i, key, clitic)
     q = ctx.q_of[i]
     if q >= 0:  # only an incise may interrupt a quotation: « A, a déclaré X, B »
@@ -334,6 +349,10 @@ def _clause_end(ctx: _Ctx, a: int, i1: int, cue_starts: set[int]) -> int:
                 _is_participle(doc[j + 2]) or doc[j + 2].lower_ == "en"
             ):
                 return j
+            if nxt.lower_ in {"tandis", "alors"} and j + 2 < i1 and doc[j + 2].lower_ in QUE:
+                return j  # ", tandis que plusieurs habitants ont affirmé …": another clause
+            if nxt.lower_ in {"sans", "avant"} and any(_is_infinitive(doc[k]) for k in range(j + 2, min(j + 5, i1))):
+                return j  # "…, sans toutefois reconnaître les faits": circumstance, not claim
     return i1
 
 
@@ -485,6 +504,8 @@ def _subject(ctx: _Ctx, cue: Cue, i0: int, drafts: list[_Draft]) -> tuple[Mentio
             head = child.i
             if child.lower_ in {"qui"}:  # relative: the speaker is the antecedent
                 head = child.head.head.i if child.head.head.i < child.i else head
+                if not M.is_speakerish(doc, head, ctx.ents) and drafts and drafts[-1].sources:
+                    return drafts[-1].sources  # "assure X, 33 ans, qui dit …"
             if M.is_pronoun(doc[head]) or M.first_head(doc, head, cue.cs, ctx.ents) == head:
                 return (_mention(ctx, head, i0, cue.cs)[0],)
     # Fallback: the first speaker-like phrase of the clause, past a leading adverbial.
@@ -513,6 +534,9 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
         return []
     cues = _find_cues(ctx, i0, i1)
     cue_starts = {c.cs for c in cues}
+    # An inverted cue needs a claim before it: a quotation or a verb. Before the first
+    # of these only a subject can stand ("Le maire, X, a salué", "L'opposition, elle, a dit").
+    first_claim = next((j for j in range(i0, i1) if ctx.q_of[j] >= 0 or doc[j].pos_ in {"VERB", "AUX"}), i1)
     drafts: list[_Draft] = []
     boundary = s  # where a claim before an inverted cue may start
 
@@ -522,9 +546,10 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
             boundary = _prep_frame(ctx, cue, u, i1, s, boundary, cue_starts, drafts)
             continue
         que = _que_after(ctx, cue.ce, i1)
+        participle = _is_participle(doc[cue.head]) and cue.cs == cue.head  # ", appelant X à …"
         inverted = cue.clitic is not None or cue.incise is not None or (
             cue.cs > i0 and (doc[cue.cs - 1].text == "," or doc[cue.cs - 1].text in MARKS) and que is None
-            and not _has_subject_before(ctx, cue, i0)
+            and not _has_subject_before(ctx, cue, i0) and not participle and first_claim < cue.cs - 1
         )
         if inverted:
             n = len(drafts)
