@@ -191,6 +191,12 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         s += 1
     while e > s and text[e - 1] in TRIM:
         e -= 1
+    for word in (" qui", " que", " dont"):  # "un projet « idéologique » qui, selon elle, …"
+        if e - s > len(word) + 8 and text.endswith(word, s, e):
+            e -= len(word)
+            while e > s and text[e - 1] in TRIM:
+                e -= 1
+            break
     return s, e
 
 
@@ -364,21 +370,35 @@ def _skip_lead(ctx: _Ctx, a: int, b: int) -> int:
     return a
 
 
-def _skip_segments(ctx: _Ctx, a: int, b: int) -> int:
+def _skip_segments(ctx: _Ctx, a: int, b: int) -> tuple[int, Mention | None]:
     """After *selon X,*: skip a relative clause or short apposition that still
-    belongs to X ("…, d'où décollent les avions russes, plus de 8 000 …")."""
-    doc = ctx.doc
+    belongs to X ("…, d'où décollent les avions russes, plus de 8 000 …"). An
+    apposed name ("Pour la secrétaire générale, Sophie Binet, …"; "d'après l'un
+    des auteurs, le biologiste Jean Hero, …") is returned: it names X."""
+    doc, ents, name = ctx.doc, ctx.ents, None
     while a < b:
         comma = next((j for j in range(a, min(b, a + 12)) if doc[j].text == "," and ctx.q_of[j] < 0), None)
         if comma is None:
-            return a
+            return a, name
         first = doc[a].lower_.replace("’", "'")
         relative = first in RELATIVES or first == "d'" and a + 1 < b and doc[a + 1].lower_ == "où"
-        verbless = doc[a].pos_ in {"NOUN", "ADJ"} and not any(doc[j].pos_ in {"VERB", "AUX"} for j in range(a, comma))
-        if not (relative or verbless):
-            return a
+        has_verb = any(doc[j].pos_ in {"VERB", "AUX"} for j in range(a, comma))
+        verbless = doc[a].pos_ in {"NOUN", "ADJ"} and not has_verb
+        person = None
+        if not has_verb and not relative:
+            apposed = M.apposed_name(doc, a - 1, comma, ents)
+            if apposed is not None and apposed.end == comma:
+                person = apposed
+            else:
+                k = next((j for j in range(a, comma) if ents[j] >= 0 and ents.spans[ents[j]].label_ == "PER"), None)
+                if k is not None and ents.spans[ents[k]].end == comma and doc[a].pos_ in {"DET", "NOUN", "ADJ", "PROPN"}:
+                    person = ents.spans[ents[k]]
+        if person is not None and name is None:
+            name = M.entity_mention(doc, person)
+        elif not (relative or verbless):
+            return a, name
         a = comma + 1
-    return a
+    return a, name
 
 
 # ---------------------------------------------------------------- speakers
@@ -409,8 +429,11 @@ def _unit_subjects(ctx: _Ctx, u: int, i0: int, i1: int) -> list[tuple[Mention, s
     doc, out, k = ctx.doc, [], i0
     while k < i1:
         tok = doc[k]
+        counted = k  # "Des milliers de manifestants": the counted noun says who
+        if tok.lemma_.lower() in COUNT_NOUNS and k + 2 < i1 and doc[k + 1].lower_ in M.DE:
+            counted = k + 2
         if (tok.dep_.startswith("nsubj") and ctx.q_of[k] < 0 and tok.pos_ in M.NOMINAL
-                and not M.is_pronoun(tok) and M.is_speakerish(doc, k, ctx.ents)):
+                and not M.is_pronoun(tok) and M.is_speakerish(doc, counted, ctx.ents)):
             m, end = _mention(ctx, k, i0, i1)
             out.append(_speaker_entry(ctx, m))
             ctx.subjects.append(m)
@@ -506,6 +529,12 @@ def _subject(ctx: _Ctx, cue: Cue, i0: int, drafts: list[_Draft]) -> tuple[Mentio
                 head = child.head.head.i if child.head.head.i < child.i else head
                 if not M.is_speakerish(doc, head, ctx.ents) and drafts and drafts[-1].sources:
                     return drafts[-1].sources  # "assure X, 33 ans, qui dit …"
+            if M.is_pronoun(doc[head]) and 0 < head < len(doc) - 1 and doc[head - 1].text == "," \
+                    and doc[head + 1].text == ",":  # "L'opposition, elle, a dénoncé": the dislocated phrase
+                k = next((k for k in range(i0, head - 1) if ctx.q_of[k] < 0 and doc[k].pos_ in M.NOMINAL
+                          and M.is_speakerish(doc, k, ctx.ents)), None)
+                if k is not None:
+                    return (_mention(ctx, k, i0, head - 1)[0],)
             if M.is_pronoun(doc[head]) or M.first_head(doc, head, cue.cs, ctx.ents) == head:
                 return (_mention(ctx, head, i0, cue.cs)[0],)
     # Fallback: the first speaker-like phrase of the clause, past a leading adverbial.
@@ -654,8 +683,12 @@ def _prep_frame(ctx, cue: Cue, u, i1, s, boundary, cue_starts, drafts) -> int:
     m, _ = _mention(ctx, head, cue.ce, comma)
     ctx.used.append(_chars(ctx, cue.ce, comma))
     cue_chars = _chars(ctx, cue.cs, cue.ce)
-    if comma + 1 < i1:  # the claim follows X
-        a = _skip_segments(ctx, comma + 1, i1)
+    # "…, selon l'agence MAP, faisant état de …": a cue after X, so the claim precedes X
+    cue_next = comma + 1 < i1 and (comma + 1 in cue_starts or _is_participle(doc[comma + 1]))
+    if comma + 1 < i1 and not (cue_next and _chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12):
+        a, name = _skip_segments(ctx, comma + 1, i1)  # the claim follows X
+        if name is not None:
+            m = name
         end = _clause_end(ctx, a, i1, cue_starts)
         if end <= a:
             return boundary
@@ -663,7 +696,7 @@ def _prep_frame(ctx, cue: Cue, u, i1, s, boundary, cue_starts, drafts) -> int:
         new_boundary = _chars(ctx, comma, comma + 1)[1]
     else:  # the claim precedes X: "…, selon un porte-parole"
         cs, ce, qt = _quote_type(ctx, boundary, cue_chars[0], backward=False)
-        new_boundary = _chars(ctx, i1 - 1, i1)[1]
+        new_boundary = _chars(ctx, comma if cue_next else i1 - 1, (comma if cue_next else i1 - 1) + 1)[1]
         if ce - cs < 12:
             return boundary
     drafts.append(_Draft(cs, ce, cue_chars, (m,), qt, 0.75, u, False))
