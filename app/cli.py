@@ -6,6 +6,7 @@ environment error (bad database, missing model).
 from __future__ import annotations
 
 import argparse
+import codecs
 import getpass
 import os
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from app.textnorm import visible
 from db.connection import DatabaseRefused, open_db, resolve_path
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
@@ -33,6 +35,23 @@ def default_annotator() -> str:
     return os.environ.get("GLOSE_ANNOTATOR") or login
 
 
+def name(value: str) -> str:
+    """An annotator or layer name: printable, one line, not too long."""
+    if not value.strip() or visible(value) != value or len(value) > 100:
+        raise argparse.ArgumentTypeError(f"{visible(value)!r} is not a usable name (printable, 1 to 100 characters)")
+    return value
+
+
+def positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{visible(value)!r} is not a whole number of 1 or more")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glose",
@@ -40,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH",
                         help="database file (default: $GLOSE_DB, else ./glose.db)")
-    parser.add_argument("--annotator", metavar="NAME",
+    parser.add_argument("--annotator", metavar="NAME", type=name,
                         help="your name as annotator (default: $GLOSE_ANNOTATOR, else your login)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -50,23 +69,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("import", help="import .txt, .md and .jsonl files or folders")
     cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
-    cmd.add_argument("--layer", default=None, metavar="L",
+    cmd.add_argument("--layer", default=None, metavar="L", type=name,
                      help="layer for spans found in .jsonl files (default: imported)")
     cmd.add_argument("--no-nlp", action="store_true",
                      help="store text and tokens only: no entities, sentences or claim suggestions")
-    cmd.add_argument("--n-process", type=int, default=1, metavar="N",
+    cmd.add_argument("--n-process", type=positive, default=1, metavar="N",
                      help="processes for spaCy (default: 1)")
-    cmd.add_argument("--batch-size", type=int, default=64, metavar="N",
+    cmd.add_argument("--batch-size", type=positive, default=64, metavar="N",
                      help="texts per spaCy batch (default: 64)")
     cmd.add_argument("--encoding", metavar="ENC", help="encoding of the files (default: UTF-8, BOM or not)")
-    cmd.add_argument("--max-bytes", type=int, default=None, metavar="N",
+    cmd.add_argument("--max-bytes", type=positive, default=None, metavar="N",
                      help="refuse files larger than this (default: 5,000,000)")
     cmd.add_argument("--if-empty", action="store_true",
                      help="do nothing if the database already has documents")
     cmd.set_defaults(run=cmd_import)
 
     cmd = commands.add_parser("export", help="write a layer as Prodigy/spaCy JSONL")
-    cmd.add_argument("--layer", required=True, metavar="L", help="layer to export, e.g. suggestions")
+    cmd.add_argument("--layer", required=True, metavar="L", type=name, help="layer to export, e.g. suggestions")
     cmd.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
     cmd.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
     cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
@@ -79,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("eval", help="score a layer against a gold JSONL file")
     cmd.add_argument("--gold", required=True, metavar="FILE", help="gold annotations, Prodigy/spaCy JSONL")
-    cmd.add_argument("--layer", default="suggestions", metavar="L", help="layer to score (default: suggestions)")
+    cmd.add_argument("--layer", default="suggestions", metavar="L", type=name,
+                     help="layer to score (default: suggestions)")
     cmd.set_defaults(run=cmd_eval)
 
     cmd = commands.add_parser("stats", help="documents, layers and counts")
@@ -91,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.annotator = args.annotator or default_annotator()
+    if visible(args.annotator) != args.annotator:
+        parser.error("the annotator name ($GLOSE_ANNOTATOR or login) has control characters; use --annotator")
     run = getattr(args, "run", cmd_open)
     if not hasattr(args, "doc"):
         args.doc = None
@@ -98,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except (CommandError, DatabaseRefused) as exc:
-        err.print(f"glose: {exc}")
+        err.print(f"glose: {visible(str(exc))}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         err.print("glose: interrupted; everything committed before this point is kept")
@@ -130,6 +152,11 @@ def cmd_import(args) -> int:
 
     out = console()
     err = console(stderr=True)
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError as exc:
+            raise CommandError(f"unknown encoding {visible(args.encoding)!r}") from exc
     db = _db(args)
     if args.if_empty and count_documents(db):
         out.print(f"{count_documents(db)} documents already in {resolve_path(args.db)}; nothing imported")
@@ -150,10 +177,10 @@ def cmd_import(args) -> int:
             max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
         )
     seconds = time.perf_counter() - started
-    for origin, existing in report.duplicates:
-        out.print(f"{origin}: already imported" + (f" (document {existing})" if existing else " (same text as an earlier file of this run)"))
+    for origin, existing, what in report.duplicates:
+        out.print(f"{visible(origin)}: {what}" + (f" (document {existing})" if existing else ""))
     for path, reason in report.failed:
-        err.print(f"glose: import: {path}: {reason}")
+        err.print(f"glose: import: {visible(path)}: {visible(reason)}")
     rate = report.words / seconds if seconds else 0
     out.print(
         f"imported {len(report.imported)} document(s), {report.words:,} words in {seconds:.1f} s"
@@ -201,18 +228,45 @@ def cmd_export(args) -> int:
     db = _db(args, create=False)
     try:
         recs = exporter.records(db, args.layer, doc_ids=args.doc, include_rejected=args.include_rejected)
-        if args.out:
-            tmp = Path(args.out + ".part")
-            with tmp.open("w", encoding="utf-8") as handle:
-                count = exporter.write_jsonl(recs, handle)
-            tmp.replace(args.out)  # never leave a half-written export under the real name
-            console(stderr=True).print(
-                f"wrote {count} document(s) of layer {args.layer!r} to {args.out}")
-        else:
-            exporter.write_jsonl(recs, sys.stdout)
     except exporter.UnknownLayer as exc:
         raise CommandError(str(exc)) from exc
+    off_tokens = 0
+
+    def counted(records):
+        nonlocal off_tokens
+        for record in records:
+            off_tokens += exporter.misaligned(record)
+            yield record
+
+    recs = counted(recs)
+    if not args.out:
+        try:
+            exporter.write_jsonl(recs, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _warn_misaligned(off_tokens)
+        return EXIT_OK
+    out = Path(args.out)
+    part = out.with_name(out.name + ".part")
+    try:
+        with part.open("w", encoding="utf-8") as handle:
+            count = exporter.write_jsonl(recs, handle)
+        part.replace(out)  # never leave a half-written export under the real name
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    console(stderr=True).print(f"wrote {count} document(s) of layer {args.layer!r} to {visible(str(out))}")
+    _warn_misaligned(off_tokens)
     return EXIT_OK
+
+
+def _warn_misaligned(count: int) -> None:
+    if count:
+        console(stderr=True).print(
+            f"glose: export: {count} span(s) do not start or end on a token boundary; their character"
+            " offsets are exact, their token_start/token_end cover them (spaCy's char_span needs"
+            " alignment_mode='expand' for them)")
 
 
 def _load_model_or_fail():

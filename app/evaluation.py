@@ -15,14 +15,12 @@ import sqlite_utils
 from app import exporter
 from app.suggest.evaluate import EvalReport, evaluate, from_prodigy
 from app.textnorm import normalize, text_hash
-from db import documents, layers
+from db import documents
 
 
 def evaluate_layer(db: sqlite_utils.Database, gold_path: Path, layer: str) -> tuple[EvalReport, list[str]]:
     """Return the report and one line per gold record that could not be scored."""
-    layer_id = layers.find_layer(db, layer)
-    if layer_id is None:
-        raise exporter.UnknownLayer(f"no layer named {layer!r} (layers: {', '.join(layers.layer_names(db)) or 'none yet'})")
+    exporter.require_layer(db, layer)
     pairs, problems = [], []
     lines = gold_path.read_text(encoding="utf-8-sig").splitlines()
     for number, line in enumerate(lines, start=1):

@@ -24,16 +24,30 @@ class UnknownLayer(LookupError):
     pass
 
 
+def require_layer(db: sqlite_utils.Database, layer: str) -> int:
+    layer_id = layers.find_layer(db, layer)
+    if layer_id is None:
+        known = ", ".join(layers.layer_names(db)) or "none yet"
+        raise UnknownLayer(f"no layer named {layer!r} (layers: {known})")
+    return layer_id
+
+
+def misaligned(record: dict) -> int:
+    """How many spans of an exported record do not start and end on token boundaries
+    (spaCy's ``doc.char_span`` would return None for them)."""
+    tokens = record["tokens"]
+    return sum(1 for span in record["spans"]
+               if tokens[span["token_start"]]["start"] != span["start"]
+               or tokens[span["token_end"]]["end"] != span["end"])
+
+
 def records(db: sqlite_utils.Database, layer: str, *, doc_ids: list[int] | None = None,
             include_rejected: bool = False) -> Iterator[dict]:
     """One Prodigy-style record per document that has anything in ``layer``.
 
     Raises UnknownLayer at once (not on first iteration) for a missing layer.
     """
-    layer_id = layers.find_layer(db, layer)
-    if layer_id is None:
-        known = ", ".join(layers.layer_names(db)) or "none yet"
-        raise UnknownLayer(f"no layer named {layer!r} (layers: {known})")
+    layer_id = require_layer(db, layer)
     owner = db.execute(
         "SELECT annotators.name FROM layers LEFT JOIN annotators ON annotators.id = layers.annotator_id"
         " WHERE layers.id = ?", [layer_id]).fetchone()[0]

@@ -11,10 +11,12 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from functools import partial
 from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
+from app.nlp import parse
 from app.preannotate import suggestions_of, tokens_of
 from app.textnorm import normalize, offset_mapper, split_header, text_hash
 from db import annotations, documents, layers
@@ -64,6 +66,8 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
         elif not path.exists():
             problems.append((path, "no such file or folder"))
+        elif not path.is_file():
+            problems.append((path, "not a regular file (a device, pipe or socket)"))
         elif path.suffix.lower() not in SUFFIXES:
             problems.append((path, f"unsupported file type {path.suffix or '(none)'!r}; glose imports .txt, .md and .jsonl"))
         else:
@@ -74,17 +78,22 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
 def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> list[Record]:
     """Read one file into records, or raise BadFile with the reason."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise BadFile(f"too large ({size:,} bytes; the limit is {max_bytes:,}, see --max-bytes)")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)  # never trust st_size: /dev/zero says 0
     except OSError as exc:
         raise BadFile(f"cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > max_bytes:
+        raise BadFile(f"too large (over {max_bytes:,} bytes, the limit; see --max-bytes)")
     text = _decode(raw, encoding)
-    if path.suffix.lower() == ".jsonl":
-        return _read_jsonl(text, str(path))
-    meta, body = split_header(text)
-    return [_text_record(body, meta, str(path), markdown=path.suffix.lower() == ".md")]
+    try:
+        if path.suffix.lower() == ".jsonl":
+            return _read_jsonl(text, str(path))
+        meta, body = split_header(text)
+        return [_text_record(body, meta, str(path), markdown=path.suffix.lower() == ".md")]
+    except BadFile:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # odd input we did not foresee
+        raise BadFile(f"cannot be read: {type(exc).__name__}: {exc}") from exc
 
 
 def _decode(raw: bytes, encoding: str | None) -> str:
@@ -95,9 +104,11 @@ def _decode(raw: bytes, encoding: str | None) -> str:
     except LookupError as exc:
         raise BadFile(f"unknown encoding {encoding!r}") from exc
     except UnicodeDecodeError as exc:
+        hint = " (it starts with a UTF-16 byte-order mark: --encoding utf-16)" if raw.startswith(
+            (b"\xff\xfe", b"\xfe\xff")) else ""
         raise BadFile(
             f"not valid {encoding or 'UTF-8'} (byte 0x{raw[exc.start]:02x} at offset {exc.start});"
-            " use --encoding to name the file's encoding"
+            f" use --encoding to name the file's encoding{hint}"
         ) from exc
     if "\x00" in text:
         raise BadFile("binary file (contains NUL characters), not text")
@@ -110,7 +121,11 @@ def _text_record(raw: str, meta: dict, origin: str, *, markdown: bool = False) -
     text = normalize(raw)
     if not text.strip():
         raise BadFile("empty: no text to import")
-    return Record(text, meta.get("title") or _title_of(text, markdown), meta, origin)
+    title = meta.get("title")
+    if title is not None and not isinstance(title, str):
+        raise BadFile('"meta.title" must be a string')
+    title = " ".join(normalize(title).split()) if title else _title_of(text, markdown)
+    return Record(text, title, {**meta, "title": title} if "title" in meta else meta, origin)
 
 
 def _title_of(text: str, markdown: bool) -> str:
@@ -124,13 +139,16 @@ def _title_of(text: str, markdown: bool) -> str:
 
 def _read_jsonl(content: str, origin: str) -> list[Record]:
     records = []
-    for number, line in enumerate(content.splitlines(), start=1):
+    # Only "\n" ends a JSONL line: U+2028 and friends are legal inside JSON strings.
+    for number, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             records.append(_jsonl_record(json.loads(line), origin))
         except json.JSONDecodeError as exc:
             raise BadFile(f"line {number}: malformed JSON ({exc.msg} at column {exc.colno})") from exc
+        except RecursionError as exc:
+            raise BadFile(f"line {number}: JSON nested too deeply") from exc
         except BadFile as exc:
             raise BadFile(f"line {number}: {exc}") from exc
     if not records:
@@ -146,33 +164,44 @@ def _jsonl_record(obj, origin: str) -> Record:
     if not isinstance(meta, dict):
         raise BadFile('"meta" must be a JSON object')
     raw = obj["text"]
-    record = _text_record(raw, dict(meta), origin)
-    claimed_hash = meta.get("text_hash")
+    meta = {k: v for k, v in meta.items() if k not in ("text_hash", "glose_doc_id")}
+    record = _text_record(raw, meta, origin)
+    claimed_hash = (obj.get("meta") or {}).get("text_hash")
     if claimed_hash and claimed_hash != record.hash:
         raise BadFile("its text does not match meta.text_hash; its annotations are refused")
-    record.meta.pop("text_hash", None)
+    # A task's answer is the default state of its spans (Prodigy: accept, reject, ignore).
+    default_state = {"accept": "accepted", "reject": "rejected"}.get(obj.get("answer"), "pending")
     to_norm = offset_mapper(raw)
     spans, index = [], {}
 
     def add_span(span) -> int:
         if not isinstance(span, dict):
             raise BadFile("a span must be a JSON object")
-        try:
-            start, end, label = int(span["start"]), int(span["end"]), str(span["label"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise BadFile(f"a span needs integer start, end and a label: {json.dumps(span)[:80]}") from exc
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if type(start) is not int or type(end) is not int or not isinstance(label, str) or not label.strip():
+            raise BadFile(f"a span needs integer start and end and a label string: {json.dumps(span)[:80]}")
         if not 0 <= start < end <= len(raw):
             raise BadFile(f"span {start}-{end} lies outside the text (length {len(raw)})")
         if "text" in span and span["text"] != raw[start:end]:
             raise BadFile(f"span {start}-{end} says {span['text']!r} but the text there is {raw[start:end]!r}")
+        new_start, new_end = to_norm(start), to_norm(end)
+        if record.text[new_start:new_end] != normalize(raw[start:end]):
+            raise BadFile(f"span {start}-{end} cuts through a character that normalisation changes "
+                          "(a CRLF or a combining accent)")
+        state = span.get("state", default_state)
+        if state not in ("pending", "accepted", "rejected"):
+            raise BadFile(f"unknown span state {state!r}")
+        confidence, canonical = span.get("confidence"), span.get("canonical")
+        if confidence is not None and (type(confidence) not in (int, float) or confidence != confidence):
+            raise BadFile(f"span confidence must be a number: {confidence!r}")
+        if canonical is not None and not isinstance(canonical, str):
+            raise BadFile(f"span canonical must be a name (a string): {canonical!r}")
         key = (start, end, label)
         if key not in index:
             index[key] = len(spans)
             spans.append({
-                "start": to_norm(start), "end": to_norm(end), "label": label,
-                "state": span.get("state", "accepted" if obj.get("answer") == "accept" else "pending"),
-                "origin": "import", "canonical": span.get("canonical"),
-                "confidence": span.get("confidence"),
+                "start": new_start, "end": new_end, "label": label, "state": state, "origin": "import",
+                "canonical": canonical, "confidence": confidence,
                 "attrs": {k: v for k, v in span.items() if k not in _SPAN_KEYS},
             })
         return index[key]
@@ -181,15 +210,16 @@ def _jsonl_record(obj, origin: str) -> Record:
         add_span(span)
     relations = []
     for rel in obj.get("relations") or []:
-        if not isinstance(rel, dict) or "head_span" not in rel or "child_span" not in rel:
+        if not isinstance(rel, dict) or not isinstance(rel.get("head_span"), dict) \
+                or not isinstance(rel.get("child_span"), dict):
             raise BadFile("a relation needs head_span and child_span objects")
         if rel.get("label") not in ("SAID_BY", "CUE"):
             raise BadFile(f"unknown relation label {rel.get('label')!r} (glose knows SAID_BY and CUE)")
+        state = rel.get("state", default_state)
+        if state not in ("pending", "accepted", "rejected"):
+            raise BadFile(f"unknown relation state {state!r}")
         relations.append({"head": add_span(rel["head_span"]), "child": add_span(rel["child_span"]),
-                          "label": rel["label"], "origin": "import"})
-    for span in spans:
-        if span["state"] not in ("pending", "accepted", "rejected"):
-            raise BadFile(f"unknown span state {span['state']!r}")
+                          "label": rel["label"], "state": state, "origin": "import"})
     record.spans, record.relations = spans, relations
     return record
 
@@ -202,12 +232,23 @@ class Report:
     """What an import did, file by file."""
 
     imported: list[tuple[str, int]] = field(default_factory=list)  # (origin, doc id)
-    duplicates: list[tuple[str, int]] = field(default_factory=list)  # (origin, existing id)
+    # (origin, existing doc id or None when the text came earlier in this run, what happened)
+    duplicates: list[tuple[str, int | None, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     words: int = 0
 
 
 Progress = Callable[[int, int, int], None]  # (bytes read, documents stored, words stored)
+
+
+@dataclass
+class _FileJob:
+    """One file on its way in: new texts to parse, and texts already stored."""
+
+    path: Path
+    new: list[Record]
+    known: list[tuple[Record, int | None]]
+    docs: list = field(default_factory=list)
 
 
 def import_paths(
@@ -227,12 +268,16 @@ def import_paths(
 
     ``nlp`` is a loaded pipeline (entities, sentences and claim suggestions go
     into the layer ``suggestions``) or a bare tokenizer pipeline for --no-nlp.
+    A text already stored is not parsed again, but spans it carries still go
+    into ``layer`` (that is how annotations come back from other tools).
     """
     report = Report()
     files, problems = collect_files(paths)
     report.failed.extend((str(path), reason) for path, reason in problems)
     progress = _Counter(on_progress)
-    pending: dict[int, tuple[Path, list[Record], list]] = {}  # file index -> docs parsed so far
+    pending: dict[int, _FileJob] = {}
+    store = partial(_store_file, db, layer=layer, tokenizer_name=tokenizer_name,
+                    with_suggestions=nlp.has_pipe("ner"), report=report, progress=progress)
 
     def texts() -> Iterator[tuple[str, tuple[int, int]]]:
         seen: set[str] = set()
@@ -243,62 +288,79 @@ def import_paths(
                 report.failed.append((str(path), str(exc)))
                 progress.read(path)
                 continue
-            fresh = []
+            job = _FileJob(path, [], [])
             for record in records:
                 existing = documents.find_by_hash(db, record.hash)
                 if existing is not None or record.hash in seen:
-                    report.duplicates.append((record.origin, existing or 0))
+                    job.known.append((record, existing))
                 else:
                     seen.add(record.hash)
-                    fresh.append(record)
+                    job.new.append(record)
             progress.read(path)
-            if fresh:
-                pending[file_index] = (path, fresh, [])
-                for record_index, record in enumerate(fresh):
-                    yield record.text, (file_index, record_index)
+            if not job.new:
+                store(job)  # nothing to parse
+                continue
+            pending[file_index] = job
+            for record_index, record in enumerate(job.new):
+                yield record.text, (file_index, record_index)
 
-    for doc, (file_index, record_index) in nlp.pipe(
-        texts(), as_tuples=True, batch_size=batch_size, n_process=n_process
-    ):
-        path, records, docs = pending[file_index]
-        docs.append(doc)
-        if len(docs) == len(records):
+    for doc, (file_index, _) in parse(nlp, texts(), batch_size=batch_size, n_process=n_process):
+        job = pending[file_index]
+        job.docs.append(doc)
+        if len(job.docs) == len(job.new):
             del pending[file_index]
-            try:
-                words = _store_file(db, records, docs, layer=layer, tokenizer_name=tokenizer_name,
-                                    with_suggestions=nlp.has_pipe("ner"), report=report)
-            except Exception as exc:  # a constraint the reader did not foresee: fail this file only
-                report.failed.append((str(path), f"could not be stored: {exc}"))
-                words = 0
-            progress.stored(len(docs), words)
+            store(job)
     return report
 
 
-def _store_file(db, records: list[Record], docs: list, *, layer: str, tokenizer_name: str,
-                with_suggestions: bool, report: Report) -> int:
-    """Store one file's documents in one transaction; return the words stored."""
-    stored = []
-    with write(db):
-        suggestions = layers.layer_id(db, layers.SUGGESTIONS) if with_suggestions else None
-        target = layers.layer_id(db, layer) if any(r.spans for r in records) else None
-        for record, doc in zip(records, docs):
-            tokens, n_words = tokens_of(doc, tokenizer_name)
-            doc_id = documents.insert_document(
-                db, text=record.text, text_hash=record.hash, title=record.title,
-                meta=record.meta, origin=record.origin, n_words=n_words,
-            )
-            documents.store_tokens(db, doc_id, tokens)
-            if suggestions is not None:
-                spans, relations = suggestions_of(doc)
-                annotations.add_annotations(db, doc_id, suggestions, spans, relations)
-            if target is not None and record.spans:
-                annotations.add_annotations(db, doc_id, target, record.spans, record.relations)
-            stored.append((record.origin, doc_id, n_words))
-    for origin, doc_id, _ in stored:
-        report.imported.append((origin, doc_id))
-    words = sum(n_words for _, _, n_words in stored)
-    report.words += words
-    return words
+def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_suggestions: bool,
+                report: Report, progress: "_Counter") -> None:
+    """Store one file in one transaction: its new documents, and spans for known ones."""
+    imported, duplicates, words = [], [], 0
+    try:
+        with write(db):
+            suggestions = layers.layer_id(db, layers.SUGGESTIONS) if with_suggestions and job.new else None
+            target = layers.layer_id(db, layer) if any(r.spans for r in job.new + [r for r, _ in job.known]) else None
+            known = list(job.known)
+            for record, doc in zip(job.new, job.docs):
+                existing = documents.find_by_hash(db, record.hash)
+                if existing is not None:  # stored by another process since we looked
+                    known.append((record, existing))
+                    continue
+                tokens, n_words = tokens_of(doc, tokenizer_name)
+                doc_id = documents.insert_document(
+                    db, text=record.text, text_hash=record.hash, title=record.title,
+                    meta=record.meta, origin=record.origin, n_words=n_words,
+                )
+                documents.store_tokens(db, doc_id, tokens)
+                if suggestions is not None:
+                    spans, relations = suggestions_of(doc)
+                    annotations.add_annotations(db, doc_id, suggestions, spans, relations)
+                if record.spans:
+                    annotations.add_annotations(db, doc_id, target, record.spans, record.relations)
+                imported.append((record.origin, doc_id))
+                words += n_words
+            for record, doc_id in known:
+                duplicates.append((record.origin, doc_id, _add_to_known(db, record, doc_id, target, layer)))
+    except Exception as exc:  # a constraint the reader did not foresee: fail this file only
+        report.failed.append((str(job.path), f"could not be stored: {exc}"))
+    else:
+        report.imported += imported
+        report.duplicates += duplicates
+        report.words += words
+        progress.stored(len(imported), words)
+
+
+def _add_to_known(db, record: Record, doc_id: int | None, target: int | None, layer: str) -> str:
+    """Put a known text's spans into the layer, unless that would duplicate them."""
+    if doc_id is None:
+        return "same text as earlier in this run" + ("; its spans were not imported" if record.spans else "")
+    if not record.spans:
+        return "already imported"
+    if annotations.spans_of(db, doc_id, target):
+        return f"already imported, and layer {layer!r} already has annotations for it: its spans were not imported"
+    annotations.add_annotations(db, doc_id, target, record.spans, record.relations)
+    return f"already imported; its {len(record.spans)} spans added to layer {layer!r}"
 
 
 class _Counter:

@@ -46,3 +46,43 @@ def blank_tokenizer():
     import spacy
 
     return spacy.blank("fr")
+
+
+CHUNK_CHARS = 50_000
+"""Texts longer than this are parsed in pieces cut at paragraph ends and joined
+back into one Doc: memory stays bounded (the parser's grows with the text) and
+spaCy's max_length never bites."""
+
+
+def parse(nlp, items, *, batch_size: int = 64, n_process: int = 1, chunk_chars: int = CHUNK_CHARS):
+    """Like ``nlp.pipe(items, as_tuples=True)`` for (text, context) pairs, any length of text.
+
+    Yields (doc, context) in input order; ``doc.text`` is exactly the input text.
+    """
+    from spacy.tokens import Doc
+
+    def pieces():
+        for text, context in items:
+            chunks = split_text(text, chunk_chars)
+            for index, chunk in enumerate(chunks):
+                yield chunk, (context, index == len(chunks) - 1)
+
+    parts = []
+    for doc, (context, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        parts.append(doc)
+        if last:
+            yield (parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)), context
+            parts = []
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``size`` characters that join back into it,
+    preferably after a newline, else after a space."""
+    pieces, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or size
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces

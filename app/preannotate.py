@@ -34,6 +34,10 @@ def suggestions_of(doc) -> tuple[list[dict], list[dict]]:
         if ent.label_ in ENTITY_LABELS
     ]
     relations = frames_to_rows(suggest_frames(doc), spans)
+    for span in spans:  # exports to spaCy need whole tokens: widen any span that cuts one
+        aligned = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+        if aligned is not None:
+            span["start"], span["end"] = aligned.start_char, aligned.end_char
     return spans, relations
 
 

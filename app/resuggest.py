@@ -9,6 +9,7 @@ from typing import Callable
 
 import sqlite_utils
 
+from app.nlp import parse
 from app.preannotate import suggestions_of
 from db import annotations, documents, layers
 from db.transaction import write
@@ -25,7 +26,7 @@ def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, 
     with write(db):
         layer = layers.layer_id(db, layers.SUGGESTIONS)
     claims = {}
-    for done, (doc, doc_id) in enumerate(nlp.pipe(texts, as_tuples=True, batch_size=batch_size), start=1):
+    for done, (doc, doc_id) in enumerate(parse(nlp, texts, batch_size=batch_size), start=1):
         spans, relations = suggestions_of(doc)
         with write(db):
             annotations.replace_layer(db, doc_id, layer, spans, relations, action="suggest")

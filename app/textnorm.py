@@ -25,13 +25,22 @@ _CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 _CONTROL_PICTURES.update({code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029")
+# Lone surrogates (from badly decoded scrapes) cannot be encoded: one stand-in each.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def normalize(text: str) -> str:
     """Return ``text`` normalised for storage (idempotent)."""
     text = _LINE_BREAKS.sub("\n", text)
+    text = _SURROGATES.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     return text.translate(_CONTROL_PICTURES)
+
+
+def visible(name: str) -> str:
+    """A file name, label or title made safe to print on one terminal line:
+    every control character, newlines included, becomes a visible stand-in."""
+    return _SURROGATES.sub("\ufffd", name).translate(_CONTROL_PICTURES).replace("\n", "\u2424")
 
 
 def text_hash(text: str) -> str:

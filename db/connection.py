@@ -44,9 +44,14 @@ def open_db(path: str | os.PathLike, *, create: bool = True) -> sqlite_utils.Dat
             if handle.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
                 raise DatabaseRefused(f"{path}: not a glose database (not an SQLite file); left untouched")
     elif not create:
-        raise DatabaseRefused(f"{path}: no such database")
+        state = "is empty" if path.exists() else "does not exist"
+        raise DatabaseRefused(f"{path}: {state}, no documents yet; start with 'glose import PATH...'")
 
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
+    except sqlite3.OperationalError as exc:
+        raise DatabaseRefused(f"{path}: cannot open ({exc})") from exc
     try:
         _check_identity(conn, path)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -67,7 +72,7 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
         n_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise DatabaseRefused(f"{path}: not a glose database ({exc}); left untouched") from exc
-    if app_id != APPLICATION_ID and n_objects:
+    if app_id != APPLICATION_ID and (n_objects or version):
         raise DatabaseRefused(f"{path}: an SQLite database of another application, not glose; left untouched")
     if version > LATEST_VERSION:
         raise DatabaseRefused(

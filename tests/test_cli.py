@@ -14,7 +14,7 @@ def test_import_samples_then_export_suggestions(run_glose, tmp_path):
     result = run_glose("import", str(SAMPLES))
     assert result.returncode == 0, result.stderr
     assert "imported 2 document(s)" in result.stdout
-    assert "already imported" in result.stdout  # aleppo.jsonl holds the same two articles
+    assert result.stdout.count("same text as earlier in this run") == 2  # aleppo.jsonl repeats the articles
 
     out = tmp_path / "suggestions.jsonl"
     result = run_glose("export", "--layer", "suggestions", "--format", "jsonl", "--out", str(out))
@@ -27,18 +27,34 @@ def test_import_samples_then_export_suggestions(run_glose, tmp_path):
     for rec in records:
         text, tokens = rec["text"], rec["tokens"]
         assert rec["_annotator_id"] == "suggestions" and rec["answer"] == "accept"
-        for span in rec["spans"]:
-            assert text[span["start"]:span["end"]] == span["text"]
-            assert tokens[span["token_start"]]["start"] <= span["start"]
-            assert tokens[span["token_end"]]["end"] >= span["end"]
+        for span in rec["spans"]:  # on token boundaries, so spaCy's char_span accepts every span
+            assert tokens[span["token_start"]]["start"] == span["start"], span
+            assert tokens[span["token_end"]]["end"] == span["end"], span
+            assert span["text"].strip() == span["text"] != ""
         for rel in rec["relations"]:
             assert rel["head_span"] in rec["spans"] and rel["child_span"] in rec["spans"]
     dated = [r for r in records if r["meta"].get("date")]
     assert [r["meta"]["date"] for r in dated] == ["2016-12"]
     assert not dated[0]["text"].lstrip().startswith("date")
 
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    for rec in records:  # what spaCy tooling does with an export
+        words = [t["text"] for t in rec["tokens"]]
+        spaces = [t["ws"] for t in rec["tokens"]]
+        doc = Doc(Vocab(), words=words, spaces=spaces)
+        assert doc.text == rec["text"]
+        assert all(doc.char_span(s["start"], s["end"]) is not None for s in rec["spans"])
+
     again = run_glose("import", str(SAMPLES))
     assert again.returncode == 0 and "imported 0 document(s)" in again.stdout
+
+    # Annotations come back from another tool: the known texts' spans fill a new layer.
+    back = run_glose("import", "--layer", "review", str(out))
+    assert back.returncode == 0 and back.stdout.count("spans added to layer 'review'") == 2
+    review = run_glose("export", "--layer", "review")
+    assert [len(json.loads(line)["spans"]) for line in review.stdout.splitlines()] == [len(r["spans"]) for r in records]
 
     stats = run_glose("stats")
     assert stats.returncode == 0 and "2 document(s)" in stats.stdout and "suggestions" in stats.stdout
@@ -144,3 +160,85 @@ def test_eval_names_gold_texts_missing_from_the_database(run_glose, tmp_path):
     result = run_glose("eval", "--gold", str(gold), "--layer", "x")
     assert result.returncode == 1
     assert "line 1: this text is not in the database" in result.stderr
+
+
+def test_names_with_escapes_never_reach_the_terminal(run_glose, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad\x1b[31m.jsonl").write_text("{oops", encoding="utf-8")
+    (folder / "[bold]x.txt").write_text("Un texte.", encoding="utf-8")
+    result = run_glose("import", "--no-nlp", str(folder))
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout + result.stderr and "bad␛[31m.jsonl" in result.stderr
+    bad_layer = run_glose("import", "--layer", "evil\x1b]0;T\x07", str(folder))
+    assert bad_layer.returncode == 2 and "\x1b" not in bad_layer.stderr and "not a usable name" in bad_layer.stderr
+
+
+def test_usage_errors_are_one_line_and_exit_2(run_glose, tmp_path):
+    (tmp_path / "a.txt").write_text("Bonjour.", encoding="utf-8")
+    cases = [
+        (("import", "--n-process", "0", str(tmp_path / "a.txt")), "not a whole number of 1 or more"),
+        (("--db", str(tmp_path / "no" / "dir" / "x.db"), "import", str(tmp_path / "a.txt")), "cannot open"),
+        (("import", "--encoding", "nope", str(tmp_path / "a.txt")), "unknown encoding 'nope'"),
+        (("stats",), "does not exist, no documents yet"),
+    ]
+    for args, message in cases:
+        result = run_glose(*args, db=tmp_path / "fresh.db")
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_export_write_errors(run_glose, tmp_path):
+    run_glose("import", "--no-nlp", "--layer", "x", str(SAMPLES.parent / "tests/data/gold_alep_ban_ki_moon.jsonl"))
+    missing = run_glose("export", "--layer", "x", "--out", str(tmp_path / "missing" / "out.jsonl"))
+    assert missing.returncode == 2 and "cannot write" in missing.stderr
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    into_dir = run_glose("export", "--layer", "x", "--out", str(folder))
+    assert into_dir.returncode == 2 and not (tmp_path / "adir.part").exists()
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    pipe = subprocess.run(f"'{sys.executable}' -m app.cli export --layer x | head -c 10", shell=True, cwd=ROOT,
+                          capture_output=True, text=True, env={**__import__("os").environ,
+                                                                "GLOSE_DB": str(tmp_path / "glose.db")})
+    assert "Traceback" not in pipe.stderr and len(pipe.stdout) == 10
+
+
+def test_db_option_wins_over_the_environment_and_console_script_works(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    glose = shutil.which("glose", path=os.path.dirname(sys.executable))
+    assert glose, "the glose console script is installed beside the interpreter"
+    (tmp_path / "a.txt").write_text("Bonjour.", encoding="utf-8")
+    env = {**os.environ, "GLOSE_DB": str(tmp_path / "env.db")}
+    result = subprocess.run([glose, "--db", str(tmp_path / "opt.db"), "import", "--no-nlp", str(tmp_path / "a.txt")],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "opt.db").exists() and not (tmp_path / "env.db").exists()
+
+
+def test_two_imports_at_once_report_duplicates_not_failures(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"d{i:02d}.txt").write_text(f"Document {i}. Selon l'ONU, tout va bien.", encoding="utf-8")
+    env = {**os.environ, "GLOSE_DB": str(tmp_path / "c.db")}
+    runs = [subprocess.Popen([sys.executable, "-m", "app.cli", "import", "--no-nlp", str(folder)], cwd=ROOT,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    import sqlite3
+
+    assert sqlite3.connect(tmp_path / "c.db").execute("SELECT count(*) FROM documents").fetchone()[0] == 60

@@ -83,7 +83,26 @@ def test_markdown_title_from_heading(db, tmp_path):
         ("spantext.jsonl", b'{"text": "abc", "spans": [{"start": 0, "end": 1, "label": "PER", "text": "b"}]}\n',
          "says 'b' but the text there is 'a'"),
         ("hash.jsonl", b'{"text": "abc", "meta": {"text_hash": "0000"}}\n', "does not match meta.text_hash"),
+        ("inf.jsonl", b'{"text": "x", "spans": [{"start": 0, "end": Infinity, "label": "X"}]}\n',
+         "needs integer start and end"),
+        ("float.jsonl", b'{"text": "abcdef", "spans": [{"start": 0.5, "end": 3, "label": "X"}]}\n',
+         "needs integer start and end"),
+        ("bool.jsonl", b'{"text": "abcdef", "spans": [{"start": true, "end": 3, "label": "X"}]}\n',
+         "needs integer start and end"),
+        ("nolabel.jsonl", b'{"text": "abcdef", "spans": [{"start": 0, "end": 3, "label": null}]}\n',
+         "a label string"),
+        ("conf.jsonl", b'{"text": "abcdef", "spans": [{"start": 0, "end": 3, "label": "X", "confidence": "high"}]}\n',
+         "confidence must be a number"),
+        ("title.jsonl", b'{"text": "abcdef", "meta": {"title": {"a": 1}}}\n', '"meta.title" must be a string'),
+        ("deep.jsonl", b'{"text": "x", "meta": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+         "line 1: JSON nested too deeply"),
+        ("crlf.jsonl", b'{"text": "ab\\r\\ncd efg", "spans": [{"start": 3, "end": 6, "label": "X"}]}\n',
+         "cuts through a character that normalisation changes"),
+        ("nfd.jsonl", b'{"text": "Ele\\u0301onore", "spans": [{"start": 0, "end": 3, "label": "PER"}]}\n',
+         "cuts through a character that normalisation changes"),
+        ("utf16.txt", "Bonjour".encode("utf-16"), "UTF-16 byte-order mark: --encoding utf-16"),
     ],
+    ids=lambda value: value if isinstance(value, str) and value.count(".") == 1 and len(value) < 20 else "",
 )
 def test_bad_file_is_reported_and_nothing_of_it_kept(db, tmp_path, name, content, reason):
     (tmp_path / name).write_bytes(content)
@@ -112,7 +131,7 @@ def test_encoding_override(db, tmp_path):
 def test_size_bound(db, tmp_path):
     (tmp_path / "big.txt").write_text("x" * 2000, encoding="utf-8")
     report = run_import(db, tmp_path / "big.txt", max_bytes=1000)
-    assert "too large (2,000 bytes; the limit is 1,000" in report.failed[0][1]
+    assert "too large (over 1,000 bytes, the limit; see --max-bytes)" in report.failed[0][1]
 
 
 def test_unsupported_and_missing_paths_named(db, tmp_path):
@@ -214,3 +233,73 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     with _ImportProgress(Console(file=pipe, force_terminal=False), total_bytes=1000) as progress:
         progress.update(500, 3, 1200)
     assert pipe.getvalue() == ""
+
+
+def test_lone_surrogates_and_line_separators_in_jsonl(db, tmp_path):
+    lines = [json.dumps({"text": "abc \ud800 def"}), json.dumps({"text": "a\u2028b c"}, ensure_ascii=False)]
+    (tmp_path / "odd.jsonl").write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
+    report = run_import(db, tmp_path / "odd.jsonl")
+    assert not report.failed and len(report.imported) == 2
+    texts = sorted(documents.get_document(db, i)["text"] for i in documents.document_ids(db))
+    assert texts == ["a\nb c", "abc \ufffd def"]
+
+
+def test_titles_from_jsonl_are_one_visible_line(db, tmp_path):
+    rec = {"text": "Corps.", "meta": {"title": "AAA\x1b]0;PWNED\x07BBB\nCCC"}}
+    (tmp_path / "t.jsonl").write_text(json.dumps(rec), encoding="utf-8")
+    run_import(db, tmp_path / "t.jsonl")
+    title = only_doc(db)["title"]
+    assert "\x1b" not in title and "\x07" not in title and "\n" not in title and title.startswith("AAA␛]0;PWNED")
+
+
+def test_non_regular_files_are_refused_not_read(db, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    report = run_import(db, tmp_path / "fifo.txt", tmp_path / "zero.txt")
+    reasons = dict(report.failed)
+    assert "not a regular file" in reasons[str(tmp_path / "fifo.txt")]
+    assert "not a regular file" in reasons[str(tmp_path / "zero.txt")]
+
+
+def test_known_text_with_spans_fills_the_layer_once(db, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    run_import(db, tmp_path / "a.txt")
+    rec = {"text": ARTICLE, "spans": [{"start": 50, "end": 60, "label": "PER"}]}
+    (tmp_path / "back.jsonl").write_text(json.dumps(rec), encoding="utf-8")
+    report = run_import(db, tmp_path / "back.jsonl", layer="review")
+    assert report.duplicates == [(str(tmp_path / "back.jsonl"), 1, "already imported; its 1 spans added to layer 'review'")]
+    assert len(annotations.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
+    again = run_import(db, tmp_path / "back.jsonl", layer="review")
+    assert "already has annotations for it" in again.duplicates[0][2]
+    assert len(annotations.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
+
+
+def test_answer_and_relation_state_survive_import(db, tmp_path):
+    claim = {"start": 2, "end": 24, "label": "CLAIM"}
+    source = {"start": 50, "end": 60, "label": "PER"}
+    rec = {"text": ARTICLE, "answer": "reject", "spans": [claim, source],
+           "relations": [{"label": "SAID_BY", "head_span": claim, "child_span": source, "state": "accepted"}]}
+    (tmp_path / "a.jsonl").write_text(json.dumps(rec), encoding="utf-8")
+    run_import(db, tmp_path / "a.jsonl", layer="x")
+    layer = layers.find_layer(db, "x")
+    assert {s["state"] for s in annotations.spans_of(db, 1, layer)} == {"rejected"}
+    assert [r["state"] for r in annotations.relations_of(db, 1, layer)] == ["accepted"]
+
+
+def test_long_text_is_parsed_in_pieces_into_one_doc(nlp):
+    from app.nlp import parse
+
+    text = "« La paix est proche », a déclaré Jean Dupont à Genève.\n" * 400
+    (doc, context), = list(parse(nlp, [(text, "ctx")], chunk_chars=2_000))
+    assert doc.text == text and context == "ctx"
+    assert len(list(doc.sents)) >= 400
+    assert sum(1 for ent in doc.ents if ent.text == "Jean Dupont") >= 300
+
+
+def test_over_a_million_characters_imports(db, tmp_path):
+    raw = "Le président a déclaré que tout allait bien.\n" * 25_000  # 1.15 M characters
+    (tmp_path / "huge.txt").write_text(raw, encoding="utf-8")
+    report = run_import(db, tmp_path / "huge.txt", max_bytes=2_000_000)
+    assert not report.failed and only_doc(db)["n_chars"] == len(raw)
