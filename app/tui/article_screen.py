@@ -2,7 +2,8 @@
 
 Each action is one ``db.edits.Editor`` call (one transaction, logged) and is
 committed before the screen redraws and says "saved". The screen keeps no
-annotation state of its own beyond what ``DocumentModel`` reloads.
+annotation state of its own beyond what ``DocumentModel`` reads; after a change
+it redraws only the highlights the change touched.
 """
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ from widgets.status_line import StatusLine
 LABEL_KEYS = {"1": "PER", "2": "ORG", "3": "LOC", "4": "MISC", "5": "CLAIM", "6": "CUE", "7": "SOURCE"}
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 CLAIM_TYPES = ("statistic", "accusation", "prediction", "opinion", "event", "other")
+
+
+def _start(span: dict) -> int:
+    return span["start"]
 
 
 def _key(binding_key: str, action: str, description: str, *, show: bool = False, id: str | None = None) -> Binding:
@@ -130,8 +135,8 @@ class ArticleScreen(Screen):
         if span is not None and span["label"] == "CLAIM":
             self.claim = span_id
             self.query_one(ClaimsPanel).select(span_id)
-        elif span is not None and len(self.model.claims_of.get(span_id, ())) == 1:
-            self.claim = self.model.claims_of[span_id][0]
+        elif span is not None and len(claims := self.model.claims_of(span_id)) == 1:
+            self.claim = claims[0]
         self.view.select(span_id, self.model.related(span_id) if span_id is not None else ())
         if span is not None and move_caret:
             self.view.move_caret(span["start"])
@@ -139,7 +144,7 @@ class ArticleScreen(Screen):
 
     def _refresh_status(self, saved: bool = True) -> None:
         status = self.query_one(StatusLine)
-        status.pending = sum(1 for s in self.model.spans.values() if s["state"] == "pending")
+        status.pending = len(self.model.pending)
         status.saved = saved
         span = self.model.spans.get(self.current) if self.current is not None else None
         if span is not None:
@@ -154,9 +159,10 @@ class ArticleScreen(Screen):
 
     def _changed(self, message: str | None = None) -> None:
         """Redraw after a committed change (the database is already up to date)."""
-        self.model.reload()
-        self.view.set_highlights(self.model.highlights())
-        self.query_one(ClaimsPanel).set_claims(self.model.claim_rows())
+        changes = self.model.refresh()
+        self.view.update_highlights(changes.highlights, changes.removed)
+        if changes.claims:
+            self.query_one(ClaimsPanel).set_claims(self.model.claim_rows())
         if self.current not in self.model.spans:
             self.current = None
         if self.claim not in self.model.spans:
@@ -221,13 +227,15 @@ class ArticleScreen(Screen):
         (self.view if panel.has_focus else panel).focus()
 
     def action_next(self, kind: str, direction: int = 1) -> None:
-        items = {"claim": self.model.claims, "entity": self.model.entities, "pending": self.model.pending()}[kind]
+        items = {"claim": self.model.claims, "entity": self.model.entities, "pending": self.model.pending}[kind]
         if not items:
             self.notify(f"No {kind} in this document", severity="warning")
             return
-        starts = [s["start"] for s in items]
         here = self.view.caret
-        index = bisect_right(starts, here) if direction > 0 else bisect_right(starts, here - 1) - 1
+        if direction > 0:
+            index = bisect_right(items, here, key=_start)
+        else:
+            index = bisect_right(items, here - 1, key=_start) - 1
         self._select(items[index % len(items)]["id"])
 
     # --- Review --------------------------------------------------------------
@@ -246,7 +254,7 @@ class ArticleScreen(Screen):
             if state == "accepted":  # accepting a frame accepts who said it too
                 spans += [s["id"] for s in frame.sources]
         elif state == "rejected":  # a rejected mention can no longer be anyone's source
-            relations = [r["id"] for r in self.model.relations.values() if r["child_id"] == span["id"]]
+            relations = [r["id"] for r in self.model.relations_to(span["id"])]
         verb = "accept" if state == "accepted" else "reject"
         self.editor.set_states(state, spans, relations, action=f"{verb}_{'frame' if frame else 'span'}")
         self._changed(f"{verb}ed {'frame' if frame else span['label']}")

@@ -1,13 +1,16 @@
 """One document's annotations in an annotator's layer, shaped for the screen.
 
-Plain Python (no Textual): loads spans and relations once per change, and
-answers what the screen asks: the claims in reading order, a claim's frame
-(cue, sources), the highlights and panel rows to draw, source candidates
-nearest first, and word-wise span edges.
+Plain Python (no Textual): loads spans and relations once, then after each
+change re-reads only the rows the event log says were touched, so a key costs
+the same on a long article as on a short one. It answers what the screen asks:
+the claims in reading order, a claim's frame (cue, sources), the highlights and
+panel rows to draw, source candidates nearest first, and word-wise span edges.
 """
 from __future__ import annotations
 
+import json
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -20,6 +23,18 @@ MENTION_LABELS = (*ENTITY_LABELS, "SOURCE")
 # A word for span edges: hyphens join (a-t-il, Ban Ki-moon), apostrophes split
 # French elisions (l'ONU is "l'" + "ONU"), as spaCy's French tokenizer does.
 _WORD = re.compile(r"\w+(?:-\w+)*")
+_SPANS = ("SELECT spans.*, canonical_sources.name AS canonical FROM spans"
+          " LEFT JOIN canonical_sources ON canonical_sources.id = spans.canonical_id"
+          " WHERE spans.layer_id = ? AND spans.id IN ({})")  # as annotations.spans_of reads them
+
+
+def _position(span: dict) -> tuple[int, int, int]:
+    """Reading order of spans (ties by id, as a fresh load gives them)."""
+    return span["start"], span["end"], span["id"]
+
+
+def _start(span: dict) -> int:
+    return span["start"]
 
 
 @dataclass
@@ -33,55 +48,159 @@ class Frame:
     source_relations: list[dict] = field(default_factory=list)
 
 
+@dataclass
+class Changes:
+    """What a refresh changed, for the screen to redraw."""
+
+    highlights: list[Highlight]
+    """The highlights of the spans added or changed."""
+    removed: list[int]
+    """The ids of the spans gone."""
+    claims: bool
+    """Whether a row of the claims panel may have changed."""
+
+
 class DocumentModel:
-    """The annotator layer of one document, reloaded after every change."""
+    """The annotator layer of one document: loaded once, then refreshed row by row."""
 
     def __init__(self, db: sqlite_utils.Database, doc_id: int, layer_id: int, text: str):
         self.db, self.doc_id, self.layer_id, self.text = db, doc_id, layer_id, text
         self.reload()
 
     def reload(self) -> None:
-        self.spans = {s["id"]: s for s in annotations.spans_of(self.db, self.doc_id, self.layer_id)}
-        self.relations = {r["id"]: r for r in annotations.relations_of(self.db, self.doc_id, self.layer_id)}
-        self.claims = sorted((s for s in self.spans.values() if s["label"] == "CLAIM"),
-                             key=lambda s: (s["start"], s["end"]))
-        self.entities = sorted((s for s in self.spans.values() if s["label"] in ENTITY_LABELS),
-                               key=lambda s: (s["start"], s["end"]))
-        self._frames: dict[int, Frame] = {c["id"]: Frame(c) for c in self.claims}
-        self.claims_of: dict[int, list[int]] = {}  # child span id -> claim ids
-        for rel in self.relations.values():
-            frame = self._frames.get(rel["head_id"])
-            child = self.spans.get(rel["child_id"])
-            if frame is None or child is None or rel["state"] == "rejected":
-                continue
-            self.claims_of.setdefault(child["id"], []).append(frame.claim["id"])
-            if rel["label"] == "CUE":
-                frame.cue, frame.cue_relation = child, rel
-            else:
-                frame.sources.append(child)
-                frame.source_relations.append(rel)
+        """Read the whole layer afresh."""
+        self._seen = self._last_event()  # before the rows: a later change is re-read, never missed
+        self.spans: dict[int, dict] = {}
+        self.relations: dict[int, dict] = {}
+        # Spans in reading order: all of them, and by kind (kept sorted as rows change).
+        self._ordered: list[dict] = []
+        self.claims: list[dict] = []
+        self.entities: list[dict] = []
+        self.pending: list[dict] = []
+        self._longest = 0  # no span is longer (an upper bound: spans only ever raise it)
+        self._by_head: dict[int, set[int]] = {}  # span id -> ids of the relations from it
+        self._by_child: dict[int, set[int]] = {}  # span id -> ids of the relations to it
+        for span in annotations.spans_of(self.db, self.doc_id, self.layer_id):
+            self._add_span(span)
+        for relation in annotations.relations_of(self.db, self.doc_id, self.layer_id):
+            self._add_relation(relation)
+
+    def refresh(self) -> Changes:
+        """Re-read the spans and relations changed since the last read, as the event log
+        lists them (this screen's edits, undo and redo alike); return what to redraw."""
+        touched = {"spans": set(), "relations": set()}
+        for event_id, table, row_id in self.db.execute(
+                "SELECT id, target, target_id FROM events WHERE id > ? AND doc_id = ? AND layer_id = ?",
+                [self._seen, self.doc_id, self.layer_id]):
+            self._seen = max(self._seen, event_id)
+            if table in touched:
+                touched[table].add(row_id)
+        claims = bool(touched["relations"])
+        spans = self._read(_SPANS, touched["spans"])
+        relations = self._read("SELECT * FROM relations WHERE layer_id = ? AND id IN ({})", touched["relations"])
+        changes = Changes([], [], claims)
+        for span_id in touched["spans"]:
+            old, new = self.spans.get(span_id), spans.get(span_id)
+            changes.claims |= any(s is not None and s["label"] == "CLAIM" for s in (old, new))
+            changes.claims |= bool(self._by_child.get(span_id))  # a claim's cue or source
+            if old is not None:
+                self._remove_span(old)
+                if new is None:
+                    changes.removed.append(span_id)
+            if new is not None:
+                self._add_span(new)
+                changes.highlights.append(_highlight(new))
+        for relation_id in touched["relations"]:
+            if relation_id in self.relations:
+                self._remove_relation(self.relations[relation_id])
+            if relation_id in relations:
+                self._add_relation(relations[relation_id])
+        return changes
+
+    def _last_event(self) -> int:
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+    def _read(self, sql: str, ids: set[int]) -> dict[int, dict]:
+        """Rows of this layer by id, ``attrs`` decoded (absent: deleted)."""
+        if not ids:
+            return {}
+        rows = self.db.query(sql.format(", ".join("?" * len(ids))), [self.layer_id, *ids])
+        return {row["id"]: {**row, "attrs": json.loads(row["attrs"])} for row in rows}
+
+    def _lists_of(self, span: dict) -> list[list[dict]]:
+        lists = [self._ordered]
+        if span["label"] == "CLAIM":
+            lists.append(self.claims)
+        elif span["label"] in ENTITY_LABELS:
+            lists.append(self.entities)
+        if span["state"] == "pending":
+            lists.append(self.pending)
+        return lists
+
+    def _add_span(self, span: dict) -> None:
+        self.spans[span["id"]] = span
+        self._longest = max(self._longest, span["end"] - span["start"])
+        for items in self._lists_of(span):
+            insort(items, span, key=_position)
+
+    def _remove_span(self, span: dict) -> None:
+        del self.spans[span["id"]]
+        for items in self._lists_of(span):
+            del items[bisect_left(items, _position(span), key=_position)]
+
+    def _add_relation(self, relation: dict) -> None:
+        self.relations[relation["id"]] = relation
+        self._by_head.setdefault(relation["head_id"], set()).add(relation["id"])
+        self._by_child.setdefault(relation["child_id"], set()).add(relation["id"])
+
+    def _remove_relation(self, relation: dict) -> None:
+        del self.relations[relation["id"]]
+        self._by_head[relation["head_id"]].discard(relation["id"])
+        self._by_child[relation["child_id"]].discard(relation["id"])
+
+    def _live(self, relation_ids) -> list[dict]:
+        """These relations in id order, without the rejected ones and those whose
+        head is not a claim or whose child is gone."""
+        relations = (self.relations[i] for i in sorted(relation_ids))
+        return [r for r in relations if r["state"] != "rejected" and r["child_id"] in self.spans
+                and self.spans.get(r["head_id"], {}).get("label") == "CLAIM"]
 
     # --- Queries ---------------------------------------------------------------
 
     def frame(self, claim_id: int) -> Frame | None:
-        return self._frames.get(claim_id)
+        claim = self.spans.get(claim_id)
+        if claim is None or claim["label"] != "CLAIM":
+            return None
+        frame = Frame(claim)
+        for relation in self._live(self._by_head.get(claim_id, ())):
+            child = self.spans[relation["child_id"]]
+            if relation["label"] == "CUE":
+                frame.cue, frame.cue_relation = child, relation
+            else:
+                frame.sources.append(child)
+                frame.source_relations.append(relation)
+        return frame
+
+    def claims_of(self, span_id: int) -> list[int]:
+        """The claims a span is the cue or a source of."""
+        return [r["head_id"] for r in self._live(self._by_child.get(span_id, ()))]
+
+    def relations_to(self, span_id: int) -> list[dict]:
+        """Every relation whose child is the span, in id order."""
+        return [self.relations[i] for i in sorted(self._by_child.get(span_id, ()))]
 
     def span_text(self, span: dict) -> str:
         return self.text[span["start"]:span["end"]]
 
-    def pending(self) -> list[dict]:
-        return sorted((s for s in self.spans.values() if s["state"] == "pending"),
-                      key=lambda s: (s["start"], s["end"]))
-
     def highlights(self) -> list[Highlight]:
-        return [Highlight(s["id"], s["start"], s["end"], s["label"], s["state"]) for s in self.spans.values()]
+        return [_highlight(s) for s in self.spans.values()]
 
     def related(self, span_id: int) -> set[int]:
         """What to emphasise with a span: a claim's cue and sources, a mention's claims."""
-        frame = self._frames.get(span_id)
+        frame = self.frame(span_id)
         if frame is not None:
             return {s["id"] for s in frame.sources} | ({frame.cue["id"]} if frame.cue else set())
-        return set(self.claims_of.get(span_id, ()))
+        return set(self.claims_of(span_id))
 
     def source_name(self, span: dict) -> str:
         return span.get("canonical") or self.span_text(span)
@@ -89,7 +208,7 @@ class DocumentModel:
     def claim_rows(self) -> list[ClaimRow]:
         rows = []
         for claim in self.claims:
-            frame = self._frames[claim["id"]]
+            frame = self.frame(claim["id"])
             rows.append(ClaimRow(
                 id=claim["id"], excerpt=self.span_text(claim),
                 source=" + ".join(self.source_name(s) for s in frame.sources),
@@ -104,20 +223,28 @@ class DocumentModel:
         Mentions inside the claim come last: a claim rarely names its own speaker.
         """
         claim = self.spans[claim_id]
-        mentions = [s for s in self.spans.values()
+        mentions = [s for s in self._ordered
                     if s["label"] in MENTION_LABELS and s["state"] != "rejected"]
 
-        def distance(span: dict) -> tuple[bool, int, int]:
+        def distance(span: dict) -> tuple[bool, int, int, int, int]:
+            tie = (span["start"], -span["end"], span["id"])  # outer first, then oldest
             if span["end"] <= claim["start"]:
-                return False, claim["start"] - span["end"], span["start"]
+                return False, claim["start"] - span["end"], *tie
             if span["start"] >= claim["end"]:
-                return False, span["start"] - claim["end"], span["start"]
-            return True, 0, span["start"]
+                return False, span["start"] - claim["end"], *tie
+            return True, 0, *tie
 
         return sorted(mentions, key=distance)
 
     def innermost_at(self, offset: int) -> dict | None:
-        covering = [s for s in self.spans.values() if s["start"] <= offset < s["end"]]
+        """The shortest span covering the char at ``offset`` (then the oldest)."""
+        covering = []
+        index = bisect_right(self._ordered, offset, key=_start) - 1
+        while index >= 0 and self._ordered[index]["start"] > offset - self._longest:
+            span = self._ordered[index]
+            if offset < span["end"]:
+                covering.append(span)
+            index -= 1
         return min(covering, key=lambda s: (s["end"] - s["start"], s["id"]), default=None)
 
     # --- Word-wise edges -------------------------------------------------------
@@ -151,3 +278,7 @@ def hint_labels(count: int, alphabet: str = "asdfghjklqwertyuiopzxcvbnm") -> lis
     singles = list(alphabet[: size - prefixes])
     doubles = [p + q for p in alphabet[size - prefixes:] for q in alphabet]
     return (singles + doubles)[:count]
+
+
+def _highlight(span: dict) -> Highlight:
+    return Highlight(span["id"], span["start"], span["end"], span["label"], span["state"])
