@@ -631,7 +631,10 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> in
             src = (_resolve(ctx, m, pron) if pron != "on" else m, cue.ce)
     else:
         src = _postposed(ctx, cue.ce, i1, ctx.q_of[cue.head])
-        if src is not None and cue.key not in CORE and src[0].label == "SOURCE":
+        # « … », se sont félicités les écologistes: after a closing quote and a comma,
+        # any noun phrase is the speaker; elsewhere it must look like one.
+        after_quote = cue.cs >= 2 and doc[cue.cs - 1].text == "," and doc[cue.cs - 2].text in MARKS
+        if src is not None and cue.key not in CORE and src[0].label == "SOURCE" and not after_quote:
             toks = range(_tok_at(ctx, src[0].start), min(_tok_at(ctx, src[0].end), len(doc)))
             if not any(M.is_speakerish(doc, k, ctx.ents) for k in toks):
                 return boundary
