@@ -1,0 +1,68 @@
+"""The engine on 40 French news paragraphs written and annotated independently of it.
+
+``gold_independent_dev.jsonl`` (25 paragraphs) was used to analyse errors and
+improve the engine; ``gold_independent_test.jsonl`` (15 paragraphs) was scored
+once, at the end, and never used for tuning. Both were committed before any
+engine output on them was seen. The floors sit a little below the figures
+measured when they were added, so that a regression fails:
+
+            claims P / R / F1        cues F1   source accuracy
+    dev     1.000 / 0.933 / 0.966    0.965     1.000 (56/56)
+    test    0.963 / 0.788 / 0.867    0.807     0.885 (23/26)
+
+(Before the changes: dev F1 0.893, cue F1 0.927, sources 0.920; test F1 0.867,
+cue F1 0.772, sources 0.808.) Do not raise the test floors by tuning on the test
+paragraphs: write new held-out ones instead.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.suggest.engine import suggest_frames
+from app.suggest.evaluate import evaluate, from_frames, from_prodigy
+
+DATA = Path(__file__).resolve().parent / "data"
+
+FLOORS = {  # split: (claim F1, cue F1, source accuracy)
+    "dev": (0.94, 0.94, 0.95),
+    "test": (0.84, 0.78, 0.85),
+}
+
+
+def _report(nlp, split: str):
+    pairs = []
+    for line in (DATA / f"gold_independent_{split}.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        gold = from_prodigy(json.loads(line))
+        pred = from_frames(gold.text, suggest_frames(nlp(gold.text)), [])
+        pairs.append((gold, pred))
+    return evaluate(pairs)
+
+
+def test_independent_gold_files_are_consistent():
+    from app.textnorm import normalize
+
+    for split, size in (("dev", 25), ("test", 15)):
+        records = [json.loads(x) for x in (DATA / f"gold_independent_{split}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+        assert len(records) == size
+        for rec in records:
+            text = rec["text"]
+            assert normalize(text) == text
+            for span in rec["spans"]:
+                assert text[span["start"]:span["end"]] == span["text"]
+            for rel in rec["relations"]:
+                assert rel["label"] in {"SAID_BY", "CUE"} and rel["head_span"]["label"] == "CLAIM"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_engine_on_independent_gold_stays_above_its_floor(nlp, split):
+    report = _report(nlp, split)
+    claim_f1, cue_f1, source = FLOORS[split]
+    assert report.claims.f1 >= claim_f1, report.claims
+    assert report.cues.f1 >= cue_f1, report.cues
+    assert report.source_accuracy >= source, (report.source_correct, report.source_total)
