@@ -111,6 +111,6 @@ class TestRefusals:
         assert db_path.read_bytes() == before
 
     def test_missing_file_not_created_when_reading(self, tmp_path):
-        with pytest.raises(DatabaseRefused, match="no such database"):
+        with pytest.raises(DatabaseRefused, match="does not exist, no documents yet"):
             open_db(tmp_path / "nope.db", create=False)
         assert not (tmp_path / "nope.db").exists()
