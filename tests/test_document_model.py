@@ -60,12 +60,19 @@ def test_refresh_after_each_edit_equals_a_fresh_load(db):
         lambda: editor.unlink(model.frame(other).cue_relation["id"]),
         editor.undo, editor.undo, editor.undo,
     ]
+    panel = model.claim_rows()  # what the claims panel shows, kept up to date as the screen does
     for number, edit in enumerate(edits):
         edit()
         changes = model.refresh()
         fresh = DocumentModel(db, doc, editor.layer_id, text)
         assert snapshot(model) == snapshot(fresh), f"edit {number}"
-        assert changes.highlights or changes.removed or changes.claims
+        assert changes.highlights or changes.removed or changes.claims or changes.claim_order
+        if changes.claim_order and [row.id for row in panel] != [c["id"] for c in model.claims]:
+            panel = model.claim_rows()
+        else:
+            updated = {row.id: row for row in model.claim_rows(changes.claims)}
+            panel = [updated.get(row.id, row) for row in panel]
+        assert panel == fresh.claim_rows(), f"edit {number}: the panel missed a changed claim"
 
 
 def test_refresh_reports_only_what_changed(db):
@@ -77,8 +84,8 @@ def test_refresh_reports_only_what_changed(db):
     editor.set_states("accepted", [geneve])
     changes = model.refresh()
     assert [h.id for h in changes.highlights] == [geneve] and changes.removed == []
-    assert changes.claims is False  # Genève is no claim's cue or source: the panel stays
+    assert not changes.claims and not changes.claim_order  # Genève is no claim's cue or source
     editor.delete_span(geneve)
     changes = model.refresh()
     assert changes.highlights == [] and changes.removed == [geneve]
-    assert model.refresh() == type(changes)([], [], False)  # nothing new in the log
+    assert model.refresh() == type(changes)([], [])  # nothing new in the log

@@ -87,3 +87,18 @@ async def test_narrow_panel_truncates_every_part():
         await pilot.pause()
         assert all(len(row) <= 40 for row in rows(panel))
         assert rows(panel)[1].rstrip() == "?« La ba… — Rami Abdel Ra… · a affi…"
+
+
+async def test_update_claims_redraws_only_the_named_rows():
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(ClaimsPanel)
+        await pilot.pause()
+        before = rows(panel)
+        changed = ClaimRow(11, "La bataille d’Alep touche à sa fin", "OSDH", "a affirmé", "accepted", "direct")
+        panel.update_claims([changed])
+        await pilot.pause()
+        after = rows(panel)
+        assert after[0] == before[0] and after[2] == before[2]
+        assert after[1].strip().startswith("✓«") and "— OSDH · a affirmé" in after[1]
+        assert panel.claims[1] == changed

@@ -148,6 +148,14 @@ class ClaimsPanel(OptionList):
             if keep is not None:
                 self.select(keep)
 
+    def update_claims(self, claims: Iterable[ClaimRow]) -> None:
+        """Redraw the rows of these claims, already listed (cheaper than ``set_claims``)."""
+        position = {claim.id: i for i, claim in enumerate(self._claims)}
+        for claim in claims:
+            index = position[claim.id]
+            self._claims[index] = claim
+            self.replace_option_prompt_at_index(index, self._row(claim))
+
     def select(self, claim_id: int | None) -> None:
         """Highlight a claim's row (None: no row) without posting `Highlighted`."""
         index = next((i for i, claim in enumerate(self._claims) if claim.id == claim_id), None)

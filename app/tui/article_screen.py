@@ -161,8 +161,11 @@ class ArticleScreen(Screen):
         """Redraw after a committed change (the database is already up to date)."""
         changes = self.model.refresh()
         self.view.update_highlights(changes.highlights, changes.removed)
-        if changes.claims:
-            self.query_one(ClaimsPanel).set_claims(self.model.claim_rows())
+        panel = self.query_one(ClaimsPanel)
+        if changes.claim_order and [row.id for row in panel.claims] != [c["id"] for c in self.model.claims]:
+            panel.set_claims(self.model.claim_rows())
+        elif changes.claims:
+            panel.update_claims(self.model.claim_rows(changes.claims))
         if self.current not in self.model.spans:
             self.current = None
         if self.claim not in self.model.spans:

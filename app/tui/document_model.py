@@ -56,8 +56,10 @@ class Changes:
     """The highlights of the spans added or changed."""
     removed: list[int]
     """The ids of the spans gone."""
-    claims: bool
-    """Whether a row of the claims panel may have changed."""
+    claims: set[int] = field(default_factory=set)
+    """Claims whose row in the claims panel changed (state, cue, sources, type)."""
+    claim_order: bool = False
+    """Whether claims appeared, disappeared or moved: the panel's order may be stale."""
 
 
 class DocumentModel:
@@ -95,14 +97,22 @@ class DocumentModel:
             self._seen = max(self._seen, event_id)
             if table in touched:
                 touched[table].add(row_id)
-        claims = bool(touched["relations"])
         spans = self._read(_SPANS, touched["spans"])
         relations = self._read("SELECT * FROM relations WHERE layer_id = ? AND id IN ({})", touched["relations"])
-        changes = Changes([], [], claims)
+        changes = Changes([], [])
+        for relation_id in touched["relations"]:  # the claims a link was added to or taken from
+            for rel in (self.relations.get(relation_id), relations.get(relation_id)):
+                if rel is not None:
+                    changes.claims.add(rel["head_id"])
         for span_id in touched["spans"]:
             old, new = self.spans.get(span_id), spans.get(span_id)
-            changes.claims |= any(s is not None and s["label"] == "CLAIM" for s in (old, new))
-            changes.claims |= bool(self._by_child.get(span_id))  # a claim's cue or source
+            was_claim = old is not None and old["label"] == "CLAIM"
+            is_claim = new is not None and new["label"] == "CLAIM"
+            if was_claim != is_claim or (is_claim and (old["start"], old["end"]) != (new["start"], new["end"])):
+                changes.claim_order = True
+            if is_claim:
+                changes.claims.add(span_id)
+            changes.claims.update(self.claims_of(span_id))  # a claim's cue or source
             if old is not None:
                 self._remove_span(old)
                 if new is None:
@@ -205,9 +215,11 @@ class DocumentModel:
     def source_name(self, span: dict) -> str:
         return span.get("canonical") or self.span_text(span)
 
-    def claim_rows(self) -> list[ClaimRow]:
+    def claim_rows(self, claim_ids=None) -> list[ClaimRow]:
+        """Rows for the claims panel: every claim in reading order, or those named."""
+        claims = self.claims if claim_ids is None else [self.spans[i] for i in claim_ids if i in self.spans]
         rows = []
-        for claim in self.claims:
+        for claim in claims:
             frame = self.frame(claim["id"])
             rows.append(ClaimRow(
                 id=claim["id"], excerpt=self.span_text(claim),
