@@ -141,8 +141,10 @@ def _db(args, *, create: bool = True):
 def cmd_open(args) -> int:
     from app.tui.app import GloseApp
 
-    GloseApp(resolve_path(args.db), annotator=args.annotator, doc_id=args.doc).run()
-    return EXIT_OK
+    app = GloseApp(resolve_path(args.db), annotator=args.annotator, doc_id=args.doc)
+    app.run()
+    # A crash inside the app sets its return code; every change before it is committed.
+    return app.return_code or EXIT_OK
 
 
 def cmd_import(args) -> int:

@@ -261,7 +261,7 @@ async def test_narrow_terminal_moves_the_panel_below(db_path, doc):
         screen = await open_article(pilot, pilot.app)
         view, panel = screen.query_one(ArticleView), screen.query_one(ClaimsPanel)
         assert panel.region.y > view.region.y and panel.region.width == view.region.width
-    async with app_for(db_path, doc).run_test(size=(120, 40)) as pilot:
+    async with app_for(db_path, doc).run_test(size=(150, 40)) as pilot:
         screen = await open_article(pilot, pilot.app)
         view, panel = screen.query_one(ArticleView), screen.query_one(ClaimsPanel)
         assert panel.region.x > view.region.x

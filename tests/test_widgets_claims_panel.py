@@ -42,10 +42,10 @@ async def test_rows_show_state_excerpt_source_and_cue_on_one_line():
         panel = app.query_one(ClaimsPanel)
         await pilot.pause()
         first, second, third = rows(panel)
-        assert first.strip().startswith("✓« le secrétaire général souhaite")
+        assert first.strip().startswith("✓D le secrétaire général souhaite")
         assert "…" in first and first.rstrip().endswith("— son porte-parole · a-t-il déclaré")
-        assert second.strip().startswith("?« La bataille d’Alep touche à sa fin")
-        assert third.strip().startswith("✗~ [bold]des atrocités[/b] ␛[2J auraient")
+        assert second.strip().startswith("?D La bataille d’Alep touche à sa fin")
+        assert third.strip().startswith("✗I [bold]des atrocités[/b] ␛[2J auraient")
         assert "— no source · Selon" in third
         styles = {segment.text: segment.style for segment in panel.render_line(2)}
         assert styles["no source"].reverse and styles["✗"].bold  # visible without colour
@@ -86,7 +86,7 @@ async def test_narrow_panel_truncates_every_part():
         panel = app.query_one(ClaimsPanel)
         await pilot.pause()
         assert all(len(row) <= 40 for row in rows(panel))
-        assert rows(panel)[1].rstrip() == "?« La ba… — Rami Abdel Ra… · a affi…"
+        assert rows(panel)[1].rstrip() == "?D La ba… — Rami Abdel Ra… · a affi…"
 
 
 async def test_update_claims_redraws_only_the_named_rows():
@@ -100,5 +100,5 @@ async def test_update_claims_redraws_only_the_named_rows():
         await pilot.pause()
         after = rows(panel)
         assert after[0] == before[0] and after[2] == before[2]
-        assert after[1].strip().startswith("✓«") and "— OSDH · a affirmé" in after[1]
+        assert after[1].strip().startswith("✓D") and "— OSDH · a affirmé" in after[1]
         assert panel.claims[1] == changed

@@ -56,11 +56,11 @@ STATE_COMPONENTS = {state: f"article-view--{state}" for state in ("pending", "ac
 """Component class of each highlight state (shared with `Legend`)."""
 
 HIGHLIGHT_CSS = """
-.article-view--per { color: $text-accent; text-style: italic; }
-.article-view--org { color: $text-success; text-style: italic; }
-.article-view--loc { color: $text-warning; text-style: italic; }
-.article-view--misc { color: $text-secondary; text-style: italic; }
-.article-view--source { color: $text-primary; text-style: italic; }
+.article-view--per { color: #d787ff; text-style: italic; }
+.article-view--org { color: #5fd7ff; text-style: italic; }
+.article-view--loc { color: #87d75f; text-style: italic; }
+.article-view--misc { color: #ffd75f; text-style: italic; }
+.article-view--source { color: #ff875f; text-style: italic; }
 .article-view--claim { background: $primary 15%; text-style: underline; }
 .article-view--cue { text-style: bold; }
 .article-view--accepted { background: $success 20%; }
@@ -68,7 +68,8 @@ HIGHLIGHT_CSS = """
 .article-view--selected { text-style: reverse bold; }
 .article-view--related { text-style: reverse; }
 """
-"""Label and state styles, without colour alone: claims are underlined, cues bold,
+"""Label and state styles. Entity colours are fixed (not theme variables, which
+gave PER and LOC the same colour) and stay apart in 256 and 16 colours. Not colour alone: claims are underlined, cues bold,
 mentions italic, rejected items struck, the selection reversed. Scoped into the
 `DEFAULT_CSS` of `ArticleView` and `Legend`; an app's .tcss may restyle any
 `.article-view--*` class."""
@@ -582,7 +583,9 @@ class ArticleView(ScrollView, can_focus=True):
             under = text.get_style_at_offset(self.app.console, at)
             caret = Style(reverse=False, underline=True) if under.reverse else component("article-view--caret")
             text.stylize(caret, at, at + 1)
-        segments = [Segment(" " * self._margin, base), *text.render(self.app.console)]
+        # apply_style: a line without highlights renders unstyled segments, which
+        # Textual's NO_COLOR filter cannot take (it needs a colour to map).
+        segments = [Segment(" " * self._margin, base), *Segment.apply_style(text.render(self.app.console), base)]
         strip = Strip(segments).adjust_cell_length(self._width, base)
         for id_, letters in self._hints.items():
             highlight = self._by_id.get(id_)

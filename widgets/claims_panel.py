@@ -18,8 +18,9 @@ from widgets._plain import one_line
 STATE_MARKERS = {"pending": "?", "accepted": "✓", "rejected": "✗"}
 """The glyph opening each row, by claim state (readable without colour)."""
 
-QUOTE_MARKERS = {"direct": "«", "indirect": "~", "mixed": "±"}
-"""A one-cell mark of the quote type after the state marker."""
+QUOTE_MARKERS = {"direct": "D", "indirect": "I", "mixed": "M"}
+"""A one-cell mark of the quote type after the state marker (a letter: a « would
+run into the claim's own guillemets)."""
 
 NO_SOURCE = "no source"
 

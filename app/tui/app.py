@@ -8,6 +8,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from app.textnorm import visible
 from app.tui.document_list import DocumentListScreen
 from db.connection import open_db
 
@@ -31,7 +32,7 @@ class GloseApp(App):
         self.db_path = Path(db_path)
         self.annotator = annotator
         self.start_doc = doc_id
-        self.sub_title = f"{annotator} · {self.db_path.name}"
+        self.sub_title = visible(f"{annotator} · {self.db_path.name}")
 
     def on_mount(self) -> None:
         self.push_screen(DocumentListScreen())

@@ -42,9 +42,10 @@ def _key(binding_key: str, action: str, description: str, *, show: bool = False,
 class ArticleScreen(Screen):
     """Read and annotate one article in the annotator's own layer."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Side by side only when the claims list can be wide enough to read (>= 58 cells).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     BINDINGS = [
-        _key("escape,backspace", "back", "Documents", show=True),
+        _key("escape,backspace", "back", "Documents"),
         _key("n", "next('claim')", "Next claim", show=True, id="next_claim"),
         _key("N", "next('claim', -1)", "Prev claim", id="previous_claim"),
         _key("e", "next('entity')", "Next entity", id="next_entity"),
@@ -74,16 +75,19 @@ class ArticleScreen(Screen):
         _key("m", "note", "Note"),
         _key("w", "evidence", "Evidence URL"),
         _key("delete", "delete_span", "Delete span"),
-        _key("u", "undo", "Undo", show=True),
+        _key("u", "undo", "Undo"),
         _key("ctrl+r", "redo", "Redo"),
-        _key("d", "toggle_done", "Document done", show=True, id="done"),
+        _key("d", "toggle_done", "Document done", id="done"),
     ]
     DEFAULT_CSS = """
     ArticleScreen #body { height: 1fr; }
-    ArticleScreen #article { width: 1fr; height: 1fr; }
-    ArticleScreen ClaimsPanel { width: 46; height: 1fr; border-left: tall $panel; }
+    ArticleScreen #article { width: 82; height: 1fr; }
+    ArticleScreen ClaimsPanel { width: 1fr; height: 1fr; border-left: tall $panel; }
     ArticleScreen.-narrow #body { layout: vertical; }
-    ArticleScreen.-narrow ClaimsPanel { width: 1fr; height: 8; border-left: none; border-top: tall $panel; }
+    ArticleScreen.-narrow #article { width: 1fr; }
+    ArticleScreen.-narrow ClaimsPanel {
+        width: 1fr; height: auto; max-height: 30%; min-height: 3; border-left: none; border-top: hkey $panel;
+    }
     ArticleScreen Legend { height: 1; padding: 0 1; }
     """
 
@@ -100,7 +104,7 @@ class ArticleScreen(Screen):
             yield ClaimsPanel()
         yield Legend()
         yield StatusLine()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         db = self.app.db

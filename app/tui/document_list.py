@@ -31,18 +31,29 @@ class DocumentListScreen(Screen):
         yield Input(placeholder="/ search the texts (accents optional)", id="search")
         yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
         yield Static(id="progress")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("id", key="id")
-        table.add_column("title", key="title", width=44)
+        table.add_column("title", key="title", width=self._title_width())
         table.add_column("date", key="date")
         table.add_column("words", key="words")
         table.add_column("claims", key="claims")
         table.add_column("status", key="status")
         self.action_refresh()
         table.focus()
+
+    def _title_width(self) -> int:
+        """The title takes what the other columns leave (they need about 44 cells)."""
+        return max(20, self.size.width - 46)
+
+    def on_resize(self) -> None:
+        table = self.query_one(DataTable)
+        column = table.columns.get("title")
+        if column is not None and column.width != self._title_width():
+            column.width = self._title_width()
+            table.refresh()
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
