@@ -316,3 +316,28 @@ async def test_a_whole_sample_article_by_keyboard(db, db_path, nlp):
                           " JOIN layers l ON l.id = s.layer_id WHERE l.name = 'dana' AND s.label = 'CLAIM'").fetchall()
     assert len(states) == claims and all(state == "accepted" and sources >= 1 for state, sources in states)
     assert conn.execute("SELECT status FROM doc_status").fetchone()[0] == "done"
+
+
+async def test_mouse_click_selects_the_clicked_mention(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view = screen.query_one(ArticleView)
+        line, cell = view.offset_to_position(at("Genève")[0] + 2)
+        await pilot.click(ArticleView, offset=(view._margin + cell, line - int(view.scroll_offset.y)))
+        await pilot.pause()
+        assert screen.model.spans[screen.current]["label"] == "LOC"
+        await pilot.press("a")
+        await pilot.pause()
+    assert rows(db_path)["Genève"][1] == "accepted"
+
+
+def test_annotator_name_from_option_environment_or_login(monkeypatch):
+    from app.cli import build_parser, default_annotator
+
+    monkeypatch.setenv("GLOSE_ANNOTATOR", "zoé")
+    assert default_annotator() == "zoé"
+    monkeypatch.delenv("GLOSE_ANNOTATOR")
+    import getpass
+
+    assert default_annotator() == getpass.getuser()
+    assert build_parser().parse_args(["--annotator", "yann", "stats"]).annotator == "yann"

@@ -58,9 +58,9 @@ class ArticleScreen(Screen):
         _key("x", "set_state('rejected', True)", "Reject", show=True, id="reject"),
         _key("X", "set_state('rejected', False)", "Reject this part only", id="reject_part"),
         _key("s", "link_source", "Link source", show=True),
-        _key("S", "selection_to_source", "Selection → source mention"),
+        _key("S", "selection_to('SOURCE')", "Selection → source mention", id="selection_to_source"),
         _key("r", "remove_source", "Remove a source link"),
-        _key("c", "selection_to_cue", "Selection → cue"),
+        _key("c", "selection_to('CUE')", "Selection → cue", id="selection_to_cue"),
         _key("C", "clear_cue", "Clear cue"),
         _key("g", "canonical", "Canonical source"),
         *(_key(k, f"label('{label}')", f"Label {label} (selection: new span)", id=f"label_{label.lower()}")
@@ -338,13 +338,14 @@ class ArticleScreen(Screen):
         line = self.model.text.count("\n", 0, span["start"]) + 1
         return f"paragraph {line}"
 
-    def action_selection_to_source(self) -> None:
+    def action_selection_to(self, label: str) -> None:
+        """The selected text becomes the claim's cue (CUE) or a source mention (SOURCE)."""
         claim, bounds = self._claim(), self._selection()
         if claim is None or bounds is None:
             return
-        self.editor.add_span(*bounds, "SOURCE", link_to=claim["id"])
+        self.editor.add_span(*bounds, label, link_to=claim["id"])
         self.view.action_clear_selection()
-        self._changed("new source mention, linked")
+        self._changed("cue set" if label == "CUE" else "new source mention, linked")
 
     def action_remove_source(self) -> None:
         claim = self._claim()
@@ -361,14 +362,6 @@ class ArticleScreen(Screen):
                 self._changed("source link removed")
 
         self.app.push_screen(ChoiceModal("Remove which source link?", choices), remove)
-
-    def action_selection_to_cue(self) -> None:
-        claim, bounds = self._claim(), self._selection()
-        if claim is None or bounds is None:
-            return
-        self.editor.add_span(*bounds, "CUE", link_to=claim["id"])
-        self.view.action_clear_selection()
-        self._changed("cue set")
 
     def action_clear_cue(self) -> None:
         claim = self._claim()
