@@ -76,14 +76,14 @@ def replace_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: 
                after={"spans": len(spans), "relations": len(relations)})
 
 
+_SPAN_ROWS = ("SELECT spans.*, canonical_sources.name AS canonical FROM spans"
+              " LEFT JOIN canonical_sources ON canonical_sources.id = spans.canonical_id")
+
+
 def spans_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[dict]:
     """The layer's spans on a document, by position, with ``attrs`` decoded."""
-    rows = db.query(
-        "SELECT spans.*, canonical_sources.name AS canonical FROM spans"
-        " LEFT JOIN canonical_sources ON canonical_sources.id = spans.canonical_id"
-        " WHERE doc_id = ? AND layer_id = ? ORDER BY start, end DESC, id",
-        [doc_id, layer_id],
-    )
+    rows = db.query(f"{_SPAN_ROWS} WHERE doc_id = ? AND layer_id = ? ORDER BY start, end DESC, id",
+                    [doc_id, layer_id])
     return [_decoded(row) for row in rows]
 
 
@@ -92,6 +92,23 @@ def relations_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[
         "SELECT * FROM relations WHERE doc_id = ? AND layer_id = ? ORDER BY id", [doc_id, layer_id]
     )
     return [_decoded(row) for row in rows]
+
+
+def spans_by_id(db: sqlite_utils.Database, layer_id: int, ids) -> dict[int, dict]:
+    """These spans of a layer, as ``spans_of`` gives them (an id absent: deleted)."""
+    return _by_id(db, f"{_SPAN_ROWS} WHERE spans.layer_id = ? AND spans.id IN ({{}})", layer_id, ids)
+
+
+def relations_by_id(db: sqlite_utils.Database, layer_id: int, ids) -> dict[int, dict]:
+    return _by_id(db, "SELECT * FROM relations WHERE layer_id = ? AND id IN ({})", layer_id, ids)
+
+
+def _by_id(db, sql: str, layer_id: int, ids) -> dict[int, dict]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = db.query(sql.format(", ".join("?" * len(ids))), [layer_id, *ids])
+    return {row["id"]: _decoded(row) for row in rows}
 
 
 def _decoded(row: dict) -> dict:

@@ -1,6 +1,6 @@
 """One document's annotations in an annotator's layer, shaped for the screen.
 
-Plain Python (no Textual): loads spans and relations once, then after each
+No Textual code here (widget row types are plain dataclasses): loads spans and relations once, then after each
 change re-reads only the rows the event log says were touched, so a key costs
 the same on a long article as on a short one. It answers what the screen asks:
 the claims in reading order, a claim's frame (cue, sources), the highlights and
@@ -8,7 +8,6 @@ panel rows to draw, source candidates nearest first, and word-wise span edges.
 """
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
@@ -23,9 +22,6 @@ MENTION_LABELS = (*ENTITY_LABELS, "SOURCE")
 # A word for span edges: hyphens join (a-t-il, Ban Ki-moon), apostrophes split
 # French elisions (l'ONU is "l'" + "ONU"), as spaCy's French tokenizer does.
 _WORD = re.compile(r"\w+(?:-\w+)*")
-_SPANS = ("SELECT spans.*, canonical_sources.name AS canonical FROM spans"
-          " LEFT JOIN canonical_sources ON canonical_sources.id = spans.canonical_id"
-          " WHERE spans.layer_id = ? AND spans.id IN ({})")  # as annotations.spans_of reads them
 
 
 def _position(span: dict) -> tuple[int, int, int]:
@@ -97,8 +93,8 @@ class DocumentModel:
             self._seen = max(self._seen, event_id)
             if table in touched:
                 touched[table].add(row_id)
-        spans = self._read(_SPANS, touched["spans"])
-        relations = self._read("SELECT * FROM relations WHERE layer_id = ? AND id IN ({})", touched["relations"])
+        spans = annotations.spans_by_id(self.db, self.layer_id, touched["spans"])
+        relations = annotations.relations_by_id(self.db, self.layer_id, touched["relations"])
         changes = Changes([], [])
         for relation_id in touched["relations"]:  # the claims a link was added to or taken from
             for rel in (self.relations.get(relation_id), relations.get(relation_id)):
@@ -129,13 +125,6 @@ class DocumentModel:
 
     def _last_event(self) -> int:
         return self.db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-
-    def _read(self, sql: str, ids: set[int]) -> dict[int, dict]:
-        """Rows of this layer by id, ``attrs`` decoded (absent: deleted)."""
-        if not ids:
-            return {}
-        rows = self.db.query(sql.format(", ".join("?" * len(ids))), [self.layer_id, *ids])
-        return {row["id"]: {**row, "attrs": json.loads(row["attrs"])} for row in rows}
 
     def _lists_of(self, span: dict) -> list[list[dict]]:
         lists = [self._ordered]
