@@ -174,11 +174,18 @@ def version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATEST_VERSION) -> None:
-    """Apply the migrations after the database's version, each in one transaction."""
+    """Apply the migrations after the database's version, each in one transaction.
+
+    The version is read inside each write transaction: two processes opening a
+    new file at once must not both run the same migration.
+    """
     from db.transaction import write
 
-    for number in range(version(db) + 1, upto + 1):
+    while version(db) < upto:
         with write(db):
+            number = version(db) + 1
+            if number > upto:  # another process got there first
+                break
             MIGRATIONS[number - 1](db)
             db.execute(f"PRAGMA application_id = {int(application_id)}")
             db.execute(f"PRAGMA user_version = {number}")

@@ -114,3 +114,18 @@ class TestRefusals:
         with pytest.raises(DatabaseRefused, match="does not exist, no documents yet"):
             open_db(tmp_path / "nope.db", create=False)
         assert not (tmp_path / "nope.db").exists()
+
+
+def test_processes_creating_one_file_at_once_migrate_it_once(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "race.db"
+    code = f"from db.connection import open_db; open_db({str(path)!r}).close()"
+    runs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+            for _ in range(6)]
+    errors = [run.communicate(timeout=60)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0] * 6, errors
+    assert version(open_db(path)) == LATEST_VERSION
