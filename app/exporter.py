@@ -83,13 +83,23 @@ def record(db, doc_id: int, spans: list[dict], relations: list[dict], *, annotat
     return {
         "text": text,
         "meta": meta,
-        "tokens": [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < len(text) and text[e] == " "}
-                   for i, (s, e) in enumerate(zip(tokens.starts, tokens.ends))],
+        "tokens": _token_dicts(text, tokens),
         "spans": list(by_id.values()),
         "relations": rels,
         "answer": "accept",
         "_annotator_id": annotator,
     }
+
+
+def _token_dicts(text: str, tokens: documents.Tokens) -> list[dict]:
+    """Prodigy tokens. ``ws``: one whitespace character follows the token before the
+    next one. The model saw non-breaking spaces as plain ones, so they are no
+    tokens; a Doc rebuilt from words and ``ws`` has a plain space there, at the
+    same offset (every character offset still holds)."""
+    nexts = [*tokens.starts[1:], len(text)]
+    return [{"text": text[s:e], "start": s, "end": e, "id": i,
+             "ws": following == e + 1 and text[e].isspace()}
+            for i, (s, e, following) in enumerate(zip(tokens.starts, tokens.ends, nexts))]
 
 
 def _span_dict(span: dict, tokens: documents.Tokens, text: str) -> dict:

@@ -48,9 +48,11 @@ def blank_tokenizer():
     return spacy.blank("fr")
 
 
-# The small French model was trained on straight apostrophes: "L’agence" comes out
-# a proper noun. It parses a copy with ' for ’ (same length, so every offset holds).
-_FOR_THE_MODEL = str.maketrans({"\u2019": "'"})
+# The model parses a copy of the text in which French typography it handles badly
+# is plainer, char for char (same length, so every offset holds): "L’agence" comes
+# out a proper noun, and a non-breaking space (« quote », lancé : …) becomes a
+# token of its own that hides the colon or guillemet beside it.
+_FOR_THE_MODEL = str.maketrans({"\u2019": "'", "\u00a0": " ", "\u202f": " "})
 
 CHUNK_CHARS = 50_000
 """Texts longer than this are parsed in pieces cut at paragraph ends and joined
@@ -62,7 +64,7 @@ def parse(nlp, items, *, batch_size: int = 64, n_process: int = 1, chunk_chars: 
     """Like ``nlp.pipe(items, as_tuples=True)`` for (text, context) pairs, any length of text.
 
     Yields (doc, context) in input order. ``doc.text`` has the input's length and
-    offsets; only curly apostrophes are straightened for the model.
+    offsets; curly apostrophes and non-breaking spaces are plain for the model.
     """
     from spacy.tokens import Doc
 

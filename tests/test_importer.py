@@ -303,3 +303,18 @@ def test_over_a_million_characters_imports(db, tmp_path):
     (tmp_path / "huge.txt").write_text(raw, encoding="utf-8")
     report = run_import(db, tmp_path / "huge.txt", max_bytes=2_000_000)
     assert not report.failed and only_doc(db)["n_chars"] == len(raw)
+
+
+def test_french_typography_reaches_the_model_plain_and_the_export_keeps_offsets(db, tmp_path, nlp):
+    from spacy.tokens import Doc
+
+    text = "Il a lancé\u00a0: «\u202fOn a gagné.\u202f» L’entraîneur s’est dit «\u00a0ravi\u00a0».\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    importer.import_paths(db, [tmp_path / "a.txt"], nlp=nlp)
+    (record,) = exporter.records(db, "suggestions")
+    claims = [s["text"] for s in record["spans"] if s["label"] == "CLAIM"]
+    assert "On a gagné." in claims  # the colon and guillemets were seen, not hidden by a NBSP token
+    assert not any(t["text"] in ("\u00a0", "\u202f") for t in record["tokens"])
+    rebuilt = Doc(nlp.vocab, words=[t["text"] for t in record["tokens"]], spaces=[t["ws"] for t in record["tokens"]])
+    assert rebuilt.text == text.replace("\u00a0", " ").replace("\u202f", " ")  # same offsets
+    assert all(rebuilt.char_span(s["start"], s["end"]) is not None for s in record["spans"])
