@@ -93,3 +93,9 @@ def split_text(text: str, size: int) -> list[str]:
         start += cut
     pieces.append(text[start:])
     return pieces
+
+
+def parse_one(nlp, text: str):
+    """One text through ``parse``: what import and suggest do to a document."""
+    ((doc, _),) = parse(nlp, [(text, None)])
+    return doc

@@ -138,13 +138,14 @@ def test_sample_gold_text_is_what_glose_stores(name, sample):
 
 
 def run_engine(nlp, names):
+    from app.nlp import parse_one
     from app.suggest.engine import suggest_frames
 
     pairs = []
     for name in names:
         for record in gold_records(name):
             gold = from_prodigy(record)
-            parsed = nlp(gold.text)
+            parsed = parse_one(nlp, gold.text)  # as imports parse
             ents = [(e.start_char, e.end_char, e.label_) for e in parsed.ents]
             pairs.append((gold, from_frames(gold.text, suggest_frames(parsed), ents)))
     return evaluate(pairs)

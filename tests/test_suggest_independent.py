@@ -13,6 +13,14 @@ measured when they were added, so that a regression fails:
 (Before the changes: dev F1 0.893, cue F1 0.927, sources 0.920; test F1 0.867,
 cue F1 0.772, sources 0.808.) Do not raise the test floors by tuning on the test
 paragraphs: write new held-out ones instead.
+
+``gold_blind.jsonl`` (50 paragraphs, 103 claims) was written and annotated by
+someone who never read the engine's code or lexicons, and scored once:
+
+            claims P / R / F1        cues F1   source accuracy
+    blind   0.978 / 0.845 / 0.906    0.876     0.897 (78/87)
+
+Every split goes through ``app.nlp.parse_one``, as imports do.
 """
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from app.nlp import parse_one
 from app.suggest.engine import suggest_frames
 from app.suggest.evaluate import evaluate, from_frames, from_prodigy
 
@@ -29,16 +38,18 @@ DATA = Path(__file__).resolve().parent / "data"
 FLOORS = {  # split: (claim F1, cue F1, source accuracy)
     "dev": (0.94, 0.94, 0.95),
     "test": (0.84, 0.78, 0.85),
+    "blind": (0.88, 0.85, 0.87),
 }
+FILES = {"dev": "gold_independent_dev", "test": "gold_independent_test", "blind": "gold_blind"}
 
 
 def _report(nlp, split: str):
     pairs = []
-    for line in (DATA / f"gold_independent_{split}.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         gold = from_prodigy(json.loads(line))
-        pred = from_frames(gold.text, suggest_frames(nlp(gold.text)), [])
+        pred = from_frames(gold.text, suggest_frames(parse_one(nlp, gold.text)), [])
         pairs.append((gold, pred))
     return evaluate(pairs)
 
@@ -46,8 +57,8 @@ def _report(nlp, split: str):
 def test_independent_gold_files_are_consistent():
     from app.textnorm import normalize
 
-    for split, size in (("dev", 25), ("test", 15)):
-        records = [json.loads(x) for x in (DATA / f"gold_independent_{split}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    for split, size in (("dev", 25), ("test", 15), ("blind", 50)):
+        records = [json.loads(x) for x in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         assert len(records) == size
         for rec in records:
             text = rec["text"]
@@ -59,7 +70,7 @@ def test_independent_gold_files_are_consistent():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("split", ["dev", "test"])
+@pytest.mark.parametrize("split", ["dev", "test", "blind"])
 def test_engine_on_independent_gold_stays_above_its_floor(nlp, split):
     report = _report(nlp, split)
     claim_f1, cue_f1, source = FLOORS[split]
