@@ -171,13 +171,20 @@ def cmd_import(args) -> int:
     files, _ = importer.collect_files(args.paths)
     total_bytes = sum(p.stat().st_size for p in files)
     started = time.perf_counter()
-    with _ImportProgress(err, total_bytes) as progress:
-        report = importer.import_paths(
-            db, args.paths, nlp=nlp, tokenizer_name=tokenizer_name,
-            layer=args.layer or importer.DEFAULT_IMPORT_LAYER, batch_size=args.batch_size,
-            n_process=args.n_process, encoding=args.encoding,
-            max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
-        )
+    report = importer.Report()
+    try:
+        with _ImportProgress(err, total_bytes) as progress:
+            importer.import_paths(
+                db, args.paths, nlp=nlp, tokenizer_name=tokenizer_name,
+                layer=args.layer or importer.DEFAULT_IMPORT_LAYER, batch_size=args.batch_size,
+                n_process=args.n_process, encoding=args.encoding,
+                max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
+                report=report,
+            )
+    except KeyboardInterrupt:
+        err.print(f"glose: import interrupted: {len(report.imported)} document(s) were committed and are kept;"
+                  " the file being stored was rolled back whole. Run the same import again to finish.")
+        return 130
     seconds = time.perf_counter() - started
     for origin, existing, what in report.duplicates:
         out.print(f"{visible(origin)}: {what}" + (f" (document {existing})" if existing else ""))

@@ -242,3 +242,41 @@ def test_two_imports_at_once_report_duplicates_not_failures(tmp_path):
     import sqlite3
 
     assert sqlite3.connect(tmp_path / "c.db").execute("SELECT count(*) FROM documents").fetchone()[0] == 60
+
+
+def test_interrupted_import_keeps_whole_files_and_says_so(tmp_path):
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"d{i:03d}.jsonl").write_text(
+            "\n".join(json.dumps({"text": f"Document {i}, partie {k}. Selon l'ONU, tout va bien."}) for k in range(3)),
+            encoding="utf-8")
+    env = {**os.environ, "GLOSE_DB": str(tmp_path / "i.db")}
+    run = subprocess.Popen([sys.executable, "-m", "app.cli", "import", "--no-nlp", "--batch-size", "1", str(folder)],
+                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until some files are in
+        time.sleep(0.2)
+        try:
+            if sqlite3.connect(tmp_path / "i.db").execute("SELECT count(*) FROM documents").fetchone()[0] > 30:
+                break
+        except sqlite3.Error:
+            pass
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    conn = sqlite3.connect(tmp_path / "i.db")
+    counts = [n for (n,) in conn.execute("SELECT count(*) FROM documents GROUP BY origin")]
+    if run.returncode == 130:  # interrupted (not finished first on a fast machine)
+        assert "import interrupted" in err and "Traceback" not in err
+        assert f"{sum(counts)} document(s) were committed" in err
+    assert counts and set(counts) == {3}  # every file all or nothing
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
