@@ -171,18 +171,18 @@ def cmd_import(args) -> int:
     files, _ = importer.collect_files(args.paths)
     total_bytes = sum(p.stat().st_size for p in files)
     started = time.perf_counter()
-    report = importer.Report()
+    documents_before = count_documents(db)
     try:
         with _ImportProgress(err, total_bytes) as progress:
-            importer.import_paths(
+            report = importer.import_paths(
                 db, args.paths, nlp=nlp, tokenizer_name=tokenizer_name,
                 layer=args.layer or importer.DEFAULT_IMPORT_LAYER, batch_size=args.batch_size,
                 n_process=args.n_process, encoding=args.encoding,
                 max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
-                report=report,
             )
-    except KeyboardInterrupt:
-        err.print(f"glose: import interrupted: {len(report.imported)} document(s) were committed and are kept;"
+    except KeyboardInterrupt:  # counted in the database: the signal may land between commit and report
+        kept = count_documents(db) - documents_before
+        err.print(f"glose: import interrupted: {kept} document(s) were committed and are kept;"
                   " the file being stored was rolled back whole. Run the same import again to finish.")
         return 130
     seconds = time.perf_counter() - started

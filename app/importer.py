@@ -263,19 +263,15 @@ def import_paths(
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
     on_progress: Progress | None = None,
-    report: Report | None = None,
 ) -> Report:
     """Import files and folders; each file is one transaction (all or nothing).
-
-    ``report`` is filled as files are stored (pass one in to know what was
-    committed if the import is interrupted).
 
     ``nlp`` is a loaded pipeline (entities, sentences and claim suggestions go
     into the layer ``suggestions``) or a bare tokenizer pipeline for --no-nlp.
     A text already stored is not parsed again, but spans it carries still go
     into ``layer`` (that is how annotations come back from other tools).
     """
-    report = report if report is not None else Report()
+    report = Report()
     files, problems = collect_files(paths)
     report.failed.extend((str(path), reason) for path, reason in problems)
     progress = _Counter(on_progress)
