@@ -10,6 +10,7 @@ restarts.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -17,6 +18,10 @@ import sqlite_utils
 
 from db import events, layers
 from db.transaction import write
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+
 
 _TABLES = ("spans", "relations", "doc_status", "canonical_sources")
 _NOT_UNDOABLE = ("seed",)
@@ -91,12 +96,27 @@ class Editor:
             return grp
 
     def set_states(self, state: str, span_ids=(), relation_ids=(), *, action: str | None = None) -> int:
-        """Accept or reject several items as one action (a whole frame, say)."""
+        """Accept or reject several items as one action (a whole frame, say).
+
+        Returns how many items changed: 0 means nothing to do (and nothing to undo).
+        """
         with self.action() as grp:
-            for span_id in span_ids:
-                self._update(grp, action or state, "spans", span_id, {"state": state})
-            for rel_id in relation_ids:
-                self._update(grp, action or state, "relations", rel_id, {"state": state})
+            changed = sum(self._update(grp, action or state, "spans", span_id, {"state": state})
+                          for span_id in span_ids)
+            changed += sum(self._update(grp, action or state, "relations", rel_id, {"state": state})
+                           for rel_id in relation_ids)
+            return changed
+
+    def relabel(self, span_id: int, label: str) -> int:
+        """Change a span's label; a claim that stops being one loses its links, and a
+        span that becomes a claim stops being another claim's cue or source."""
+        with self.action() as grp:
+            was_claim = self._row("spans", span_id)["label"] == "CLAIM"
+            if was_claim != (label == "CLAIM"):
+                side = "head_id" if was_claim else "child_id"
+                for (rel_id,) in self.db.execute(f"SELECT id FROM relations WHERE {side} = ?", [span_id]).fetchall():
+                    self._delete(grp, "relabel", "relations", rel_id)
+            self._update(grp, "relabel", "spans", span_id, {"label": label})
             return grp
 
     def delete_span(self, span_id: int) -> int:
@@ -137,7 +157,7 @@ class Editor:
                 self._insert(grp, "set_status", "doc_status", {
                     "doc_id": self.doc_id, "annotator_id": self.annotator_id, "status": status})
             else:
-                self._update(grp, "set_status", "doc_status", key[0], {"status": status})
+                self._update(grp, "set_status", "doc_status", key[0], {"status": status, "updated_at": _now()})
             return grp
 
     # --- Undo / redo ----------------------------------------------------------
@@ -177,6 +197,7 @@ class Editor:
             rows = self.db.execute(
                 "SELECT action, target, target_id, before, after FROM events WHERE grp = ? AND kind = 'do'"
                 " ORDER BY id", [ref]).fetchall()
+            name = rows[0][0] if rows else ""
             if kind == "undo":  # put back what was there, last change first
                 rows = [(a, t, i, after, before) for a, t, i, before, after in reversed(rows)]
             grp = self._new_group()
@@ -194,7 +215,7 @@ class Editor:
                     sets = ", ".join(f"{col} = ?" for col in wanted)
                     self.db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", [*wanted.values(), row_id])
                 self._log(grp, kind, action, table, row_id, current, wanted, ref_grp=ref)
-            return rows[0][0] if rows else ""
+            return name
 
     # --- Row primitives, each logged -----------------------------------------
 
@@ -206,8 +227,11 @@ class Editor:
             if child == child_id:  # already linked: make sure it counts as accepted
                 self._update(grp, f"link_{label.lower()}", "relations", rel_id, {"state": "accepted"})
                 return rel_id
-            if label == "CUE":  # a claim has at most one cue
+            if label == "CUE":  # a claim has at most one cue; an orphaned cue is rejected
                 self._delete(grp, "link_cue", "relations", rel_id)
+                still_used = self.db.execute("SELECT 1 FROM relations WHERE child_id = ?", [child]).fetchone()
+                if not still_used:
+                    self._update(grp, "link_cue", "spans", child, {"state": "rejected"})
         return self._insert(grp, f"link_{label.lower()}", "relations", {
             "doc_id": self.doc_id, "layer_id": self.layer_id, "head_id": head_id,
             "child_id": child_id, "label": label, "state": "accepted", "origin": "manual"})
@@ -219,13 +243,17 @@ class Editor:
         self._log(grp, "do", action, table, row_id, None, self._row(table, row_id))
         return row_id
 
-    def _update(self, grp: int, action: str, table: str, row_id: int, changes: dict) -> None:
+    def _update(self, grp: int, action: str, table: str, row_id: int, changes: dict) -> bool:
+        """Change a row and log it; a change to what is already there is neither (False)."""
         before = self._row(table, row_id)
         if before is None:
             raise LookupError(f"no row {row_id} in {table}")
+        if all(before.get(col) == value for col, value in changes.items() if col != "updated_at"):
+            return False
         sets = ", ".join(f"{col} = ?" for col in changes)
         self.db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", [*changes.values(), row_id])
         self._log(grp, "do", action, table, row_id, before, self._row(table, row_id))
+        return True
 
     def _delete(self, grp: int, action: str, table: str, row_id: int) -> None:
         before = self._row(table, row_id)

@@ -130,7 +130,7 @@ def test_accept_first_claim_in_a_real_terminal(tmp_path):
         before = tmux.wait_for(pending_count, "the article screen's status line")
 
         tmux("send-keys", "-t", "glose", "n")
-        tmux.wait_for(lambda s: "— CLAIM · pending" in s, "the first claim to be selected")
+        tmux.wait_for(lambda s: "saved · CLAIM pending" in s, "the first claim to be selected")
 
         tmux("send-keys", "-t", "glose", "a")
         after = tmux.wait_for(lambda s: (pending_count(s) or before) < before and pending_count(s),

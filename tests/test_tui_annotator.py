@@ -341,3 +341,132 @@ def test_annotator_name_from_option_environment_or_login(monkeypatch):
 
     assert default_annotator() == getpass.getuser()
     assert build_parser().parse_args(["--annotator", "yann", "stats"]).annotator == "yann"
+
+
+async def test_user_text_with_markup_in_messages_does_not_crash(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("n", "m", *"a [/x] b", "enter")
+        await pilot.press("e", "g", "ctrl+u", *"Foo [/b]", "enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ArticleScreen)
+    assert rows(db_path)["« La paix est proche »"][2]["note"] == "a [/x] b"
+    assert rows(db_path)["Jean Dupont"][3] == "Foo [/b]"
+
+
+async def test_hints_only_on_screen_and_never_q(db_path, db):
+    from tests.tui_data import add_doc
+
+    filler = "Phrase sans intérêt. " * 400
+    text = "« Tout ira bien », a dit Paul Martin. " + filler + "Jacques Durand est loin."
+    start = text.index("« Tout")
+    far = text.index("Jacques Durand")
+    doc = add_doc(db, text, "Long", [
+        {"start": start, "end": start + 16, "label": "CLAIM"},
+        {"start": text.index("Paul Martin"), "end": text.index("Paul Martin") + 11, "label": "PER"},
+        {"start": far, "end": far + 14, "label": "PER"},
+    ])
+    async with app_for(db_path, doc).run_test(size=(80, 24)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view = screen.query_one(ArticleView)
+        await pilot.press("n", "s")
+        await pilot.pause()
+        shown = {screen.model.spans[i]["start"] for i in view._hints}
+        assert shown == {text.index("Paul Martin")}  # Jacques Durand is off screen
+        assert "q" not in view._hints.values()
+        await pilot.press("q")  # not a hint: nothing is linked, still picking
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HintModeScreen)
+        await pilot.press("escape")
+
+
+async def test_nested_mention_in_a_cue_is_reachable_by_caret(db_path, db):
+    from tests.tui_data import add_doc
+
+    text = "« C'est fini », a-t-il déclaré hier."
+    cue, il = text.index("a-t-il déclaré"), text.index("-il")
+    doc = add_doc(db, text, "t", [
+        {"start": 0, "end": 14, "label": "CLAIM"},
+        {"start": cue, "end": cue + 14, "label": "CUE"},
+        {"start": il, "end": il + 3, "label": "SOURCE"},
+    ], [{"head": 0, "child": 1, "label": "CUE"}, {"head": 0, "child": 2, "label": "SAID_BY"}])
+    async with app_for(db_path, doc).run_test(size=(80, 24)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        screen.query_one(ArticleView).move_caret(cue)
+        await pilot.press("right", "right", "right", "right")
+        await pilot.pause()
+        assert screen.model.spans[screen.current]["label"] == "SOURCE"
+        await pilot.press("e")  # `e` visits SOURCE mentions too
+        await pilot.press("E")
+        await pilot.pause()
+        assert screen.model.spans[screen.current]["label"] == "SOURCE"
+
+
+async def test_after_setting_a_cue_n_goes_to_the_next_claim(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view = screen.query_one(ArticleView)
+        await pilot.press("n", "n")  # the second claim, whose cue "Selon" comes before it
+        view.move_caret(at("Selon")[0])
+        await pilot.press("ctrl+shift+right", "c")
+        await pilot.pause()
+        assert screen.current == screen.model.claims[1]["id"]
+        await pilot.press("N")
+        await pilot.pause()
+        assert screen.current == screen.model.claims[0]["id"]
+
+
+async def test_accepting_twice_records_nothing_the_second_time(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("n", "a")
+        await pilot.pause()
+        count = sqlite3.connect(db_path).execute("SELECT count(*) FROM events").fetchone()[0]
+        await pilot.press("a")
+        await pilot.pause()
+        assert sqlite3.connect(db_path).execute("SELECT count(*) FROM events").fetchone()[0] == count
+        await pilot.press("u")  # undoes the real accept, not a no-op
+        await pilot.pause()
+    assert rows(db_path)["« La paix est proche »"][1] == "pending"
+
+
+async def test_relabelling_a_claim_drops_its_links_and_a_replaced_cue_is_rejected(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        view = screen.query_one(ArticleView)
+        await pilot.press("n")
+        view.move_caret(at("a déclaré")[0] + 2)  # "déclaré" alone becomes the cue
+        await pilot.press("ctrl+shift+right", "c")
+        await pilot.pause()
+        assert rows(db_path)["a déclaré"][1] == "rejected"  # the old cue, linked to nothing now
+        await pilot.press("n", "4")  # the second claim becomes MISC
+        await pilot.pause()
+    assert not any(claim == "la trêve tiendra" for claim, _, _ in links(db_path))
+    assert rows(db_path)["la trêve tiendra"][0] == "MISC"
+
+
+async def test_done_updates_the_status_time_and_claim_commands_need_a_claim(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        screen = await open_article(pilot, pilot.app)
+        first = sqlite3.connect(db_path).execute("SELECT updated_at FROM doc_status").fetchone()[0]
+        await pilot.press("r")
+        await pilot.pause()
+        assert [n.message for n in pilot.app._notifications][-1].startswith("Select a claim first")
+        await pilot.press("d")
+        await pilot.pause()
+    status, updated = sqlite3.connect(db_path).execute("SELECT status, updated_at FROM doc_status").fetchone()
+    assert status == "done" and updated > first
+
+
+async def test_edges_stop_on_guillemets_and_canonical_enter_takes_the_listed_name(db_path, doc):
+    async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
+        await open_article(pilot, pilot.app)
+        await pilot.press("n", "H")  # drop the opening guillemet only
+        await pilot.pause()
+        assert "La paix est proche »" in rows(db_path)
+        await pilot.press("e", "g", "ctrl+u", *"Jean-Pierre Dupont", "enter")
+        await pilot.press("e", "g", "ctrl+u", *"jean-p", "enter")  # Genève: the listed name
+        await pilot.pause()
+    assert rows(db_path)["Genève"][3] == "Jean-Pierre Dupont"
+    conn = sqlite3.connect(db_path)
+    assert [n for (n,) in conn.execute("SELECT name FROM canonical_sources")] == ["Jean-Pierre Dupont"]

@@ -424,6 +424,15 @@ class ArticleView(ScrollView, can_focus=True):
                 return index
         return last
 
+    def visible_range(self) -> tuple[int, int]:
+        """The char offsets (start, end) of the text on screen now."""
+        if not self._starts:
+            return 0, 0
+        top = min(int(self.scroll_offset.y), len(self._starts) - 1)
+        bottom = top + self.scrollable_content_region.height
+        end = self._starts[bottom] if bottom < len(self._starts) else len(self._text)
+        return self._starts[top], end
+
     def highlight_at(self, offset: int) -> Highlight | None:
         """The innermost (shortest) highlight covering the char at `offset`."""
         covering = [self._by_id[id_] for id_ in self._index.meeting(offset, offset + 1)]

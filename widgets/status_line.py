@@ -56,6 +56,9 @@ class StatusLine(Widget):
     saved: reactive[bool] = reactive(True)
     """Whether every change is committed."""
 
+    detail: reactive[str] = reactive("")
+    """What is selected, shown last (untrusted: plain text)."""
+
     def render(self) -> Content:
         def style(name: str) -> Style:
             return Style.from_rich_style(self.get_component_rich_style(f"status-line--{name}", partial=True))
@@ -67,5 +70,6 @@ class StatusLine(Widget):
                 Content(one_line(self.document)),
                 Content.assemble((pending, style("pending")) if self.pending else pending),
                 Content.assemble(("saved", style("saved")) if self.saved else ("saving…", style("unsaved"))),
+                *([Content(one_line(self.detail))] if self.detail else []),
             ]
         )

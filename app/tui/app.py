@@ -44,6 +44,11 @@ class GloseApp(App):
 
         self.push_screen(ArticleScreen(doc_id))
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout=None,
+               markup: bool = False) -> None:
+        """Notifications repeat user text (notes, names, URLs): never read as markup."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         """The command palette offers every action of the current screen, by its key's name."""
         yield from super().get_system_commands(screen)
@@ -53,7 +58,7 @@ class GloseApp(App):
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
-            yield SystemCommand(binding.description, f"key: {key}",
+            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}",
                                 partial(self.run_action, binding.action, active.node))
 
     def action_toggle_keys(self) -> None:

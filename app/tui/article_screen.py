@@ -48,8 +48,8 @@ class ArticleScreen(Screen):
         _key("escape,backspace", "back", "Documents"),
         _key("n", "next('claim')", "Next claim", show=True, id="next_claim"),
         _key("N", "next('claim', -1)", "Prev claim", id="previous_claim"),
-        _key("e", "next('entity')", "Next entity", id="next_entity"),
-        _key("E", "next('entity', -1)", "Prev entity", id="previous_entity"),
+        _key("e", "next('entity')", "Next entity or source mention", id="next_entity"),
+        _key("E", "next('entity', -1)", "Prev entity or source mention", id="previous_entity"),
         _key("p", "next('pending')", "Next pending", id="next_pending"),
         _key("P", "next('pending', -1)", "Prev pending", id="previous_pending"),
         _key("tab", "toggle_panel", "Claims list ⇄ text", id="toggle_panel"),
@@ -82,13 +82,14 @@ class ArticleScreen(Screen):
     DEFAULT_CSS = """
     ArticleScreen #body { height: 1fr; }
     ArticleScreen #article { width: 82; height: 1fr; }
-    ArticleScreen ClaimsPanel { width: 1fr; height: 1fr; border-left: tall $panel; }
+    ArticleScreen ClaimsPanel { width: 1fr; height: 1fr; border-left: tall $panel; border-top: hkey $panel; }
     ArticleScreen.-narrow #body { layout: vertical; }
     ArticleScreen.-narrow #article { width: 1fr; }
     ArticleScreen.-narrow ClaimsPanel {
         width: 1fr; height: auto; max-height: 30%; min-height: 3; border-left: none; border-top: hkey $panel;
     }
     ArticleScreen Legend { height: 1; padding: 0 1; }
+    ArticleScreen ClaimsPanel { border-title-color: $text-muted; }
     """
 
     def __init__(self, doc_id: int):
@@ -120,7 +121,9 @@ class ArticleScreen(Screen):
         self.model = DocumentModel(db, self.doc_id, self.editor.layer_id, doc["text"])
         view = self.query_one(ArticleView)
         view.set_document(doc["text"], self.model.highlights())
-        self.query_one(ClaimsPanel).set_claims(self.model.claim_rows())
+        panel = self.query_one(ClaimsPanel)
+        panel.set_claims(self.model.claim_rows())
+        panel.border_title = "claims · ? pending ✓ accepted ✗ rejected · D direct I indirect M mixed"
         status = self.query_one(StatusLine)
         status.annotator = self.app.annotator
         status.document = f"document {self.doc_id}"
@@ -147,19 +150,23 @@ class ArticleScreen(Screen):
         self._refresh_status()
 
     def _refresh_status(self, saved: bool = True) -> None:
+        """The status line: counts, then what the next key acts on."""
         status = self.query_one(StatusLine)
         status.pending = len(self.model.pending)
         status.saved = saved
         span = self.model.spans.get(self.current) if self.current is not None else None
+        detail = []
         if span is not None:
             attrs = span["attrs"]
-            detail = [span["label"], span["state"]]
-            detail += [f"{k}={attrs[k]}" for k in ("quote_type", "claim_type") if attrs.get(k)]
+            detail = [f"{span['label']} {span['state']}"]
+            detail += [attrs[k] for k in ("quote_type", "claim_type") if attrs.get(k)]
             detail += ["check-worthy"] if attrs.get("checkworthy") else []
-            detail += [f"source={span['canonical']}"] if span.get("canonical") else []
-            self.sub_title = " · ".join(detail)
-        else:
-            self.sub_title = ""
+            detail += [f"= {span['canonical']}"] if span.get("canonical") else []
+            detail += ["note"] if attrs.get("note") else []
+            detail += ["evidence"] if attrs.get("evidence") else []
+        if self.claim is not None and self.claim != self.current and self.claim in self.model.spans:
+            detail.append(f"claim: {self.model.span_text(self.model.spans[self.claim])[:30]}")
+        status.detail = " ".join(detail)
 
     def _changed(self, message: str | None = None) -> None:
         """Redraw after a committed change (the database is already up to date)."""
@@ -200,13 +207,14 @@ class ArticleScreen(Screen):
     # --- Messages from widgets -----------------------------------------------
 
     def on_article_view_caret_moved(self, event: ArticleView.CaretMoved) -> None:
-        """The caret picks the innermost span under it, unless the selected one still covers it
-        (so ``n`` then ``a`` accepts the claim, not an entity it starts with)."""
+        """The caret picks the innermost span under it, except at the start of the
+        selected span (so ``n`` then ``a`` accepts the claim, not an entity it starts
+        with); moving on inside a span reaches what is nested in it."""
         current = self.model.spans.get(self.current) if self.current is not None else None
-        if current is not None and current["start"] <= event.offset < current["end"]:
+        if current is not None and current["start"] == event.offset:
             return
         span = self.model.innermost_at(event.offset)
-        if span is not None:
+        if span is not None and span["id"] != self.current:
             self._select(span["id"], move_caret=False)
 
     def on_article_view_highlight_clicked(self, event: ArticleView.HighlightClicked) -> None:
@@ -263,7 +271,9 @@ class ArticleScreen(Screen):
         elif state == "rejected":  # a rejected mention can no longer be anyone's source
             relations = [r["id"] for r in self.model.relations_to(span["id"])]
         verb = "accept" if state == "accepted" else "reject"
-        self.editor.set_states(state, spans, relations, action=f"{verb}_{'frame' if frame else 'span'}")
+        if not self.editor.set_states(state, spans, relations, action=f"{verb}_{'frame' if frame else 'span'}"):
+            self.notify(f"Already {state}", timeout=2)
+            return
         self._changed(f"{verb}ed {'frame' if frame else span['label']}")
 
     def action_label(self, label: str) -> None:
@@ -279,7 +289,7 @@ class ArticleScreen(Screen):
             return
         span = self._need(self.current)
         if span is not None and span["label"] != label:
-            self.editor.update_span(span["id"], label=label, action="relabel")
+            self.editor.relabel(span["id"], label)
             self._changed(f"now {label}")
 
     def action_edge(self, which: str, direction: int) -> None:
@@ -312,14 +322,19 @@ class ArticleScreen(Screen):
         claim = self._claim()
         if claim is None:
             return
-        candidates = self.model.source_candidates(claim["id"])[:400]
-        if not candidates:
+        mentions = self.model.source_candidates(claim["id"])
+        if not mentions:
             self.notify("No mention to link: select its text and press S", severity="warning")
+            return
+        start, end = self.view.visible_range()
+        candidates = [m for m in mentions if m["start"] < end and m["end"] > start]
+        if not candidates:  # nothing on screen to hint: pick by name
+            self._picked_source("search")
             return
         labels = hint_labels(len(candidates))
         self.view.set_hints({span["id"]: hint for span, hint in zip(candidates, labels)})
         hints = {hint: span["id"] for span, hint in zip(candidates, labels)}
-        prompt = "source of the selected claim: type its letters · / type a name · escape cancels"
+        prompt = "source of the claim: type the letters on a mention · / type a name · escape cancels"
         self.app.push_screen(HintModeScreen(hints, prompt), self._picked_source)
 
     def _picked_source(self, picked) -> None:
@@ -346,10 +361,13 @@ class ArticleScreen(Screen):
         self.editor.add_span(*bounds, label, link_to=claim["id"])
         self.view.action_clear_selection()
         self._changed("cue set" if label == "CUE" else "new source mention, linked")
+        self._select(claim["id"])  # back on the claim: the next `n` goes to the next one
 
     def action_remove_source(self) -> None:
         claim = self._claim()
-        frame = self.model.frame(claim["id"]) if claim else None
+        if claim is None:
+            return
+        frame = self.model.frame(claim["id"])
         if frame is None or not frame.sources:
             self.notify("This claim has no source link", severity="warning")
             return
@@ -365,7 +383,9 @@ class ArticleScreen(Screen):
 
     def action_clear_cue(self) -> None:
         claim = self._claim()
-        frame = self.model.frame(claim["id"]) if claim else None
+        if claim is None:
+            return
+        frame = self.model.frame(claim["id"])
         if frame is None or frame.cue_relation is None:
             self.notify("This claim has no cue", severity="warning")
             return

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db import documents
 
-STATUS_MARKS = {"todo": "·", "in_progress": "…", "done": "✓"}
+STATUS_MARKS = {"todo": "·", "in_progress": "•", "done": "✓"}
 STATUS_FILTERS = (None, "todo", "in_progress", "done")
 
 

@@ -21,7 +21,8 @@ from widgets.highlight import ENTITY_LABELS, Highlight
 MENTION_LABELS = (*ENTITY_LABELS, "SOURCE")
 # A word for span edges: hyphens join (a-t-il, Ban Ki-moon), apostrophes split
 # French elisions (l'ONU is "l'" + "ONU"), as spaCy's French tokenizer does.
-_WORD = re.compile(r"\w+(?:-\w+)*")
+# Guillemets and quotes count as words, so a claim's edge can stop on them.
+_WORD = re.compile(r"\w+(?:-\w+)*|[«»“”\"]")
 
 
 def _position(span: dict) -> tuple[int, int, int]:
@@ -130,7 +131,7 @@ class DocumentModel:
         lists = [self._ordered]
         if span["label"] == "CLAIM":
             lists.append(self.claims)
-        elif span["label"] in ENTITY_LABELS:
+        elif span["label"] in MENTION_LABELS:  # entities and SOURCE mentions: what `e` visits
             lists.append(self.entities)
         if span["state"] == "pending":
             lists.append(self.pending)
@@ -269,9 +270,10 @@ class DocumentModel:
         return words[-2].end() if len(words) > 1 else None
 
 
-def hint_labels(count: int, alphabet: str = "asdfghjklqwertyuiopzxcvbnm") -> list[str]:
+def hint_labels(count: int, alphabet: str = "asdfghjklwertyuiopzxcvbnm") -> list[str]:
     """Hints for ``count`` candidates, nearest first: single letters while they
-    last, then two letters behind the last few letters (never a prefix clash)."""
+    last, then two letters behind the last few letters (never a prefix clash).
+    No ``q``: pressed out of habit to quit, it must not link anything."""
     size = len(alphabet)
     if count <= size:
         return list(alphabet[:count])

@@ -86,9 +86,13 @@ class PromptModal(ModalScreen[T], Generic[T]):
             yield Input(value=self.value, placeholder=self.placeholder)
             yield Label(id="error", classes="error")
             yield OptionList()
-            help_text = "enter accepts · ↓ to the list · escape cancels"
-            yield Label(Content(help_text if self.free_text else "type to filter · enter picks · escape cancels"),
-                        classes="help")
+            if not self.free_text:
+                help_text = "type to filter · enter picks · escape cancels"
+            elif self.options:
+                help_text = "enter takes the highlighted name (a new one if none matches) · ↓ list · escape cancels"
+            else:
+                help_text = "enter saves · escape cancels"
+            yield Label(Content(help_text), classes="help")
 
     def on_mount(self) -> None:
         self.query_one("#error", Label).display = False
@@ -110,6 +114,11 @@ class PromptModal(ModalScreen[T], Generic[T]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.free_text:
             value = event.value.strip()
+            exact = [label for label, _ in self.shown if label.casefold() == value.casefold()]
+            if value and self.shown and not exact:  # "Stéph" means the listed "Stéphane Dujarric"
+                value = self.shown[self.query_one(OptionList).highlighted or 0][0]
+            elif exact:
+                value = exact[0]
             error = self.validate(value) if self.validate else None
             if error:
                 message = self.query_one("#error", Label)
