@@ -221,10 +221,11 @@ async def test_delete_undo_redo_across_restart_and_done(db_path, doc):
         await pilot.pause()
 
     async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:  # a restart
-        await open_article(pilot, pilot.app)
+        screen = await open_article(pilot, pilot.app)
         await pilot.press("u")  # undoes "done"
         await pilot.press("u")  # undoes the deletion, relations included
         await pilot.pause()
+        assert screen.model.span_text(screen.model.spans[screen.current]) == "Jean Dupont"  # shown
     assert rows(db_path)["Jean Dupont"][0] == "PER"
     assert links(db_path)[("« La paix est proche »", "Jean Dupont", "SAID_BY")] == "pending"
 

@@ -168,8 +168,9 @@ class ArticleScreen(Screen):
             detail.append(f"claim: {self.model.span_text(self.model.spans[self.claim])[:30]}")
         status.detail = " ".join(detail)
 
-    def _changed(self, message: str | None = None) -> None:
-        """Redraw after a committed change (the database is already up to date)."""
+    def _changed(self, message: str | None = None):
+        """Redraw after a committed change (the database is already up to date);
+        return what changed."""
         changes = self.model.refresh()
         self.view.update_highlights(changes.highlights, changes.removed)
         panel = self.query_one(ClaimsPanel)
@@ -184,6 +185,7 @@ class ArticleScreen(Screen):
         self._select(self.current, move_caret=False)
         if message:
             self.notify(message, timeout=2)
+        return changes
 
     def _need(self, span_id: int | None, what: str = "an annotation") -> dict | None:
         span = self.model.spans.get(span_id) if span_id is not None else None
@@ -468,18 +470,19 @@ class ArticleScreen(Screen):
     # --- History and status ----------------------------------------------------
 
     def action_undo(self) -> None:
-        action = self.editor.undo()
-        if action is None:
-            self.notify("Nothing to undo", severity="warning")
-        else:
-            self._changed(f"undone: {action.replace('_', ' ')}")
+        self._replay(self.editor.undo(), "undone", "Nothing to undo")
 
     def action_redo(self) -> None:
-        action = self.editor.redo()
+        self._replay(self.editor.redo(), "redone", "Nothing to redo")
+
+    def _replay(self, action: str | None, done: str, nothing: str) -> None:
+        """Show an undo or redo: the message, and the first span it touched, scrolled to."""
         if action is None:
-            self.notify("Nothing to redo", severity="warning")
-        else:
-            self._changed(f"redone: {action.replace('_', ' ')}")
+            self.notify(nothing, severity="warning")
+            return
+        changes = self._changed(f"{done}: {action.replace('_', ' ')}")
+        if changes.highlights:
+            self._select(changes.highlights[0].id)
 
     def action_toggle_done(self) -> None:
         status = self.editor.status()
