@@ -343,17 +343,18 @@ class ArticleScreen(Screen):
         self.view.clear_hints()
         if picked == "search":
             claim = self.model.spans[self.claim]
-            options = [(f"{self.model.source_name(s)} · {s['label']} · {self._where(s)}", s["id"])
-                       for s in self.model.source_candidates(claim["id"])]
+            options = [(self._mention_label(s), s["id"]) for s in self.model.source_candidates(claim["id"])]
             self.app.push_screen(PromptModal("Source: type part of a name", options=options, free_text=False),
                                  self._picked_source)
         elif picked is not None and self.claim is not None:
             self.editor.link(self.claim, picked, "SAID_BY")
             self._changed(f"source: {self.model.source_name(self.model.spans[picked])}")
 
-    def _where(self, span: dict) -> str:
-        line = self.model.text.count("\n", 0, span["start"]) + 1
-        return f"paragraph {line}"
+    def _mention_label(self, span: dict) -> str:
+        """A mention as the name picker lists it: its text, who it is, where."""
+        text, name = self.model.span_text(span), self.model.source_name(span)
+        who = text if name == text else f"{text} (= {name})"
+        return f"{who} · {span['label']} · paragraph {self.model.paragraph_of(span['start'])}"
 
     def action_selection_to(self, label: str) -> None:
         """The selected text becomes the claim's cue (CUE) or a source mention (SOURCE)."""

@@ -64,6 +64,7 @@ class DocumentModel:
 
     def __init__(self, db: sqlite_utils.Database, doc_id: int, layer_id: int, text: str):
         self.db, self.doc_id, self.layer_id, self.text = db, doc_id, layer_id, text
+        self._paragraphs = [0, *(m.end() for m in re.finditer("\n", text))]  # where each starts
         self.reload()
 
     def reload(self) -> None:
@@ -201,6 +202,10 @@ class DocumentModel:
         if frame is not None:
             return {s["id"] for s in frame.sources} | ({frame.cue["id"]} if frame.cue else set())
         return set(self.claims_of(span_id))
+
+    def paragraph_of(self, offset: int) -> int:
+        """The paragraph (1, 2, …) holding a char offset."""
+        return bisect_right(self._paragraphs, offset)
 
     def source_name(self, span: dict) -> str:
         return span.get("canonical") or self.span_text(span)
