@@ -20,30 +20,31 @@ def doc(db):
     return build(db)
 
 
-def rows(db_path, annotator="alice"):
-    """The annotator's spans as {text: (label, state, attrs, canonical)}, read afresh from the file."""
+def _query(db_path, sql: str, annotator: str) -> list[tuple]:
+    """Rows read afresh from the file, as another process would see them."""
     conn = sqlite3.connect(db_path)
-    result = {}
-    for start, end, label, state, attrs, canonical in conn.execute(
-            "SELECT s.start, s.end, s.label, s.state, s.attrs, c.name FROM spans s"
-            " JOIN layers l ON l.id = s.layer_id LEFT JOIN canonical_sources c ON c.id = s.canonical_id"
-            " WHERE l.name = ?", [annotator]):
-        result[TEXT[start:end]] = (label, state, json.loads(attrs), canonical)
-    conn.close()
-    return result
+    try:
+        return conn.execute(sql, [annotator]).fetchall()
+    finally:
+        conn.close()
+
+
+def rows(db_path, annotator="alice"):
+    """The annotator's spans as {text: (label, state, attrs, canonical)}."""
+    return {TEXT[start:end]: (label, state, json.loads(attrs), canonical)
+            for start, end, label, state, attrs, canonical in _query(
+                db_path, "SELECT s.start, s.end, s.label, s.state, s.attrs, c.name FROM spans s"
+                " JOIN layers l ON l.id = s.layer_id LEFT JOIN canonical_sources c ON c.id = s.canonical_id"
+                " WHERE l.name = ?", annotator)}
 
 
 def links(db_path, annotator="alice"):
     """The annotator's relations as {(claim text, child text, label): state}."""
-    conn = sqlite3.connect(db_path)
-    result = {}
-    for hs, he, cs, ce, label, state in conn.execute(
-            "SELECT h.start, h.end, c.start, c.end, r.label, r.state FROM relations r"
-            " JOIN spans h ON h.id = r.head_id JOIN spans c ON c.id = r.child_id"
-            " JOIN layers l ON l.id = r.layer_id WHERE l.name = ?", [annotator]):
-        result[(TEXT[hs:he], TEXT[cs:ce], label)] = state
-    conn.close()
-    return result
+    return {(TEXT[hs:he], TEXT[cs:ce], label): state
+            for hs, he, cs, ce, label, state in _query(
+                db_path, "SELECT h.start, h.end, c.start, c.end, r.label, r.state FROM relations r"
+                " JOIN spans h ON h.id = r.head_id JOIN spans c ON c.id = r.child_id"
+                " JOIN layers l ON l.id = r.layer_id WHERE l.name = ?", annotator)}
 
 
 async def open_article(pilot, app):
