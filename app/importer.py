@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from functools import partial
+from functools import cached_property, partial
 from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
@@ -45,7 +45,7 @@ class Record:
     spans: list[dict] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)
 
-    @property
+    @cached_property
     def hash(self) -> str:
         return text_hash(self.text)
 

@@ -43,10 +43,9 @@ class Editor:
 
         Returns False if the document was already seeded (or had work) before.
         """
-        with write(self.db):
+        with self.action() as grp:
             if self.status() is not None:
                 return False
-            grp = self._new_group()
             source = layers.find_layer(self.db, layers.SUGGESTIONS)
             if source is not None:
                 self.db.execute(
