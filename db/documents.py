@@ -90,7 +90,7 @@ def search(db: sqlite_utils.Database, query: str) -> list[int]:
     return [row[0] for row in db.execute(sql, [match])]
 
 
-def list_documents(db: sqlite_utils.Database, annotator: str, doc_ids: list[int] | None = None) -> list[dict]:
+def list_documents(db: sqlite_utils.Database, annotator: str) -> list[dict]:
     """Rows for the document list: title, date, words, claims and the annotator's status.
 
     Claims are counted in the annotator's layer once it exists for a document,
@@ -114,8 +114,4 @@ def list_documents(db: sqlite_utils.Database, annotator: str, doc_ids: list[int]
         """,
         {"who": annotator},
     )
-    rows = list(rows)
-    if doc_ids is not None:
-        order = {doc_id: i for i, doc_id in enumerate(doc_ids)}
-        rows = sorted((r for r in rows if r["id"] in order), key=lambda r: order[r["id"]])
-    return rows
+    return list(rows)

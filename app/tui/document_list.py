@@ -61,8 +61,11 @@ class DocumentListScreen(Screen):
     def action_refresh(self) -> None:
         query = self.query_one("#search", Input).value
         db, annotator = self.app.db, self.app.annotator
-        ids = documents.search(db, query) if query.strip() else None
-        rows = documents.list_documents(db, annotator, ids)
+        everyone = documents.list_documents(db, annotator)
+        rows = everyone
+        if query.strip():  # matches, best first
+            by_id = {row["id"]: row for row in everyone}
+            rows = [by_id[doc_id] for doc_id in documents.search(db, query) if doc_id in by_id]
         if self.status_filter:
             rows = [row for row in rows if row["status"] == self.status_filter]
         table = self.query_one(DataTable)
@@ -78,7 +81,6 @@ class DocumentListScreen(Screen):
             )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
-        everyone = documents.list_documents(db, annotator)
         done = sum(1 for r in everyone if r["status"] == "done")
         shown = f"{len(rows)} shown · " if query.strip() or self.status_filter else ""
         if self.status_filter:
