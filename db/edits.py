@@ -6,25 +6,46 @@ The rows of one user action share a group number (``grp``). Undo and redo
 replay a group's ``before`` or ``after`` rows and are logged as groups of
 their own, so the undo/redo stacks are derived from the log alone and survive
 restarts.
+
+Several processes may edit one database at once (each annotator in their own
+layer, or one annotator in two windows), so every action checks the rows it
+is given inside its transaction: a row that is gone or is not this annotator's
+is refused with :class:`EditRefused`, and nothing changes. An undo or redo
+replays a row only when it is still exactly what the event left.
 """
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import sqlite3
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Iterator
 
 import sqlite_utils
 
 from db import events, layers
+from db.errors import EditRefused
 from db.transaction import write
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
-_TABLES = ("spans", "relations", "doc_status", "canonical_sources")
-_NOT_UNDOABLE = ("seed",)
+# The tables the event log points at, and what their rows are called in messages.
+_NOUNS = {"spans": "annotation", "relations": "link", "doc_status": "document status",
+          "canonical_sources": "canonical source"}
+
+
+def _same(row: dict | None, expected: dict | None) -> bool:
+    """Whether a row read now holds what an event recorded (columns added since are ignored)."""
+    if row is None or expected is None:
+        return row is expected
+    return all(row.get(col) == value for col, value in expected.items())
+
+
+def _spoken(action: str) -> str:
+    return f"'{action.replace('_', ' ')}'"
 
 
 class Editor:
@@ -110,7 +131,7 @@ class Editor:
         """Change a span's label; a claim that stops being one loses its links, and a
         span that becomes a claim stops being another claim's cue or source."""
         with self.action() as grp:
-            was_claim = self._row("spans", span_id)["label"] == "CLAIM"
+            was_claim = self._own("spans", span_id)["label"] == "CLAIM"
             if was_claim != (label == "CLAIM"):
                 side = "head_id" if was_claim else "child_id"
                 for (rel_id,) in self.db.execute(f"SELECT id FROM relations WHERE {side} = ?", [span_id]).fetchall():
@@ -144,7 +165,7 @@ class Editor:
             if name:
                 row = self.db.execute("SELECT id FROM canonical_sources WHERE name = ?", [name]).fetchone()
                 canonical = row[0] if row else self._insert(grp, "set_canonical", "canonical_sources", {
-                    "name": name, "kind": self._row("spans", span_id)["label"]})
+                    "name": name, "kind": self._own("spans", span_id)["label"]})
             self._update(grp, "set_canonical", "spans", span_id, {"canonical_id": canonical})
             return grp
 
@@ -187,6 +208,12 @@ class Editor:
         return self._replay("redo")
 
     def _replay(self, kind: str) -> str | None:
+        """Replay the last undoable (or redoable) group, row by row, as one action.
+
+        Each row must still be what the group left it (or already be what the
+        replay wants): otherwise another process changed it since, and the
+        replay is refused whole with :class:`EditRefused`.
+        """
         with write(self.db):
             undo, redo = self.stacks()
             stack = undo if kind == "undo" else redo
@@ -197,28 +224,54 @@ class Editor:
                 "SELECT action, target, target_id, before, after FROM events WHERE grp = ? AND kind = 'do'"
                 " ORDER BY id", [ref]).fetchall()
             name = rows[0][0] if rows else ""
-            if kind == "undo":  # put back what was there, last change first
-                rows = [(a, t, i, after, before) for a, t, i, before, after in reversed(rows)]
+            # (action, table, id, what the group left, what the replay puts back), in replay order
+            steps = [(a, t, i, after, before) for a, t, i, before, after in reversed(rows)] if kind == "undo" \
+                else rows
             grp = self._new_group()
-            for action, table, row_id, _, wanted in rows:
-                wanted = json.loads(wanted) if wanted else None
-                current = self._row(table, row_id)
-                if wanted is None:
-                    self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
-                elif current is None:
-                    cols = ", ".join(wanted)
-                    marks = ", ".join("?" for _ in wanted)
-                    self.db.execute(f"INSERT INTO {table} (rowid, {cols}) VALUES (?, {marks})",
-                                    [row_id, *wanted.values()])
-                else:
-                    sets = ", ".join(f"{col} = ?" for col in wanted)
-                    self.db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", [*wanted.values(), row_id])
-                self._log(grp, kind, action, table, row_id, current, wanted, ref_grp=ref)
+            try:
+                for action, table, row_id, left, wanted in steps:
+                    self._replay_row(grp, kind, name, ref, action, table, row_id,
+                                     json.loads(left) if left else None, json.loads(wanted) if wanted else None)
+            except sqlite3.IntegrityError as exc:  # a row it needs is gone: say so, change nothing
+                raise EditRefused(f"cannot {kind} {_spoken(name)}: an annotation it needs was deleted since;"
+                                  " nothing was changed") from exc
             return name
+
+    def _replay_row(self, grp: int, kind: str, name: str, ref: int, action: str, table: str, row_id: int,
+                    left: dict | None, wanted: dict | None) -> None:
+        current = self._row(table, row_id)
+        if not _same(current, wanted):
+            if not _same(current, left):
+                raise EditRefused(f"cannot {kind} {_spoken(name)}: that {_NOUNS[table]} was changed since"
+                                  " (in another window or process); nothing was changed")
+            if wanted is None:
+                if table == "canonical_sources" and self.db.execute(
+                        "SELECT 1 FROM spans WHERE canonical_id = ? LIMIT 1", [row_id]).fetchone():
+                    wanted = current  # another mention uses it now: it stays, shared
+                elif table == "spans" and self.db.execute(
+                        "SELECT 1 FROM relations WHERE head_id = ? OR child_id = ? LIMIT 1",
+                        [row_id, row_id]).fetchone():
+                    raise EditRefused(f"cannot {kind} {_spoken(name)}: the annotation is linked since;"
+                                      " nothing was changed")
+                else:
+                    self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
+            elif current is None:
+                cols = ", ".join(wanted)
+                marks = ", ".join("?" for _ in wanted)
+                self.db.execute(f"INSERT INTO {table} (rowid, {cols}) VALUES (?, {marks})",
+                                [row_id, *wanted.values()])
+            else:
+                sets = ", ".join(f"{col} = ?" for col in wanted)
+                self.db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", [*wanted.values(), row_id])
+        # Logged even when nothing had to change, so the stacks move on.
+        self._log(grp, kind, action, table, row_id, current, wanted, ref_grp=ref)
 
     # --- Row primitives, each logged -----------------------------------------
 
     def _link(self, grp: int, head_id: int, child_id: int, label: str) -> int:
+        if self._own("spans", head_id)["label"] != "CLAIM":
+            raise EditRefused("links start from a claim, and that annotation is no longer one; nothing was changed")
+        self._own("spans", child_id)
         existing = self.db.execute(
             "SELECT id, child_id FROM relations WHERE layer_id = ? AND head_id = ? AND label = ?",
             [self.layer_id, head_id, label]).fetchall()
@@ -244,9 +297,7 @@ class Editor:
 
     def _update(self, grp: int, action: str, table: str, row_id: int, changes: dict) -> bool:
         """Change a row and log it; a change to what is already there is neither (False)."""
-        before = self._row(table, row_id)
-        if before is None:
-            raise LookupError(f"no row {row_id} in {table}")
+        before = self._own(table, row_id)
         if all(before.get(col) == value for col, value in changes.items() if col != "updated_at"):
             return False
         sets = ", ".join(f"{col} = ?" for col in changes)
@@ -255,12 +306,25 @@ class Editor:
         return True
 
     def _delete(self, grp: int, action: str, table: str, row_id: int) -> None:
-        before = self._row(table, row_id)
+        before = self._own(table, row_id)
         self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
         self._log(grp, "do", action, table, row_id, before, None)
 
+    def _own(self, table: str, row_id: int) -> dict:
+        """The row, if it is this annotator's (in their layer, on this document);
+        else the action is refused: the row was deleted or is someone else's."""
+        row = self._row(table, row_id)
+        noun = _NOUNS[table]
+        if row is None:
+            raise EditRefused(f"that {noun} no longer exists (changed in another window?); nothing was changed")
+        owner = {"spans": ("layer_id", self.layer_id), "relations": ("layer_id", self.layer_id),
+                 "doc_status": ("annotator_id", self.annotator_id)}.get(table)
+        if owner and (row[owner[0]] != owner[1] or row["doc_id"] != self.doc_id):
+            raise EditRefused(f"that {noun} is not yours (another layer or document); nothing was changed")
+        return row
+
     def _row(self, table: str, row_id: int) -> dict | None:
-        assert table in _TABLES
+        assert table in _NOUNS
         cursor = self.db.execute(f"SELECT * FROM {table} WHERE rowid = ?", [row_id])
         values = cursor.fetchone()
         return dict(zip([d[0] for d in cursor.description], values)) if values else None

@@ -151,6 +151,112 @@ def m003_indexes_for_seeding_and_undo(db: sqlite_utils.Database) -> None:
     )
 
 
+def m004_ids_never_reused(db: sqlite_utils.Database) -> None:
+    """Ids of the rows the event log points at are never given out again.
+
+    Without AUTOINCREMENT SQLite hands a deleted row's id to the next row: an
+    undo that replays "span 41" then overwrote another annotator's new span 41.
+    Rebuilt with AUTOINCREMENT, keeping every row and id; each counter starts
+    above any id the log has ever named. ``doc_status`` gains an id of its own.
+    """
+    _rebuild(db, "canonical_sources", """
+        CREATE TABLE canonical_sources (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT,                          -- PER, ORG, ...
+            note TEXT
+        )""", "id, name, kind, note")
+    _rebuild(db, "spans", f"""
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN {SPAN_STATES}),
+            origin TEXT NOT NULL,               -- spacy, rules, import, manual, seed
+            attrs TEXT NOT NULL DEFAULT '{{}}', -- JSON: quote_type, claim_type, note, ...
+            confidence REAL,
+            canonical_id INTEGER REFERENCES canonical_sources(id) ON DELETE SET NULL,
+            seed_id INTEGER,                    -- the suggestion this span was seeded from
+            CHECK (start >= 0 AND end > start)
+        )""", "id, doc_id, layer_id, start, end, label, state, origin, attrs, confidence, canonical_id, seed_id")
+    _rebuild(db, "relations", f"""
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+            head_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,   -- the claim
+            child_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,  -- source or cue
+            label TEXT NOT NULL CHECK (label IN ('SAID_BY', 'CUE')),
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN {SPAN_STATES}),
+            origin TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{{}}',
+            seed_id INTEGER,
+            UNIQUE (layer_id, head_id, child_id, label)
+        )""", "id, doc_id, layer_id, head_id, child_id, label, state, origin, attrs, seed_id")
+    _rebuild(db, "doc_status", """
+        CREATE TABLE doc_status (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            UNIQUE (doc_id, annotator_id)
+        )""", "doc_id, annotator_id, status, updated_at", ids_from="rowid")
+    for table in ("canonical_sources", "spans", "relations", "doc_status"):
+        top = db.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM {0}), 0),"
+            " coalesce((SELECT max(target_id) FROM events WHERE target = ?), 0))".format(table), [table]
+        ).fetchone()[0]
+        db.execute("DELETE FROM sqlite_sequence WHERE name = ?", [table])
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", [table, top])
+
+
+def m005_document_text_last(db: sqlite_utils.Database) -> None:
+    """A document's text is its last column.
+
+    SQLite reads a row's columns in order, through the overflow pages of a long
+    text: with the text second, every look-up of ``n_chars`` (the trigger that
+    checks each new span) or of a title walked a 250,000-word article's pages,
+    and importing it held the write lock for seconds.
+    """
+    _rebuild(db, "documents", """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,             -- documents are never deleted: ids are never reused
+            text_hash TEXT NOT NULL UNIQUE,     -- sha256 of text: the document's identity
+            title TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',    -- JSON object (date, url, ...)
+            origin TEXT,                        -- the file it came from
+            n_chars INTEGER NOT NULL,
+            n_words INTEGER,
+            imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            text TEXT NOT NULL                  -- normalised once at import, never changed
+        )""", "id, text_hash, title, meta, origin, n_chars, n_words, imported_at, text")
+
+
+def _rebuild(db: sqlite_utils.Database, table: str, create: str, columns: str, *,
+             ids_from: str | None = None) -> None:
+    """Replace ``table`` by the one ``create`` makes, keeping its rows, ids, indexes and triggers.
+
+    Runs with foreign keys off (``migrate`` sees to it), so dropping the old
+    table cascades nothing. ``ids_from``: copy this column of the old table into
+    the new table's ``id``.
+    """
+    kept = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL", [table])]
+    db.execute(create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_new (", 1))
+    source = f"{ids_from}, {columns}" if ids_from else columns
+    target = f"id, {columns}" if ids_from else columns
+    db.execute(f"INSERT INTO {table}_new ({target}) SELECT {source} FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    for sql in kept:
+        db.execute(sql)
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run SQL statements one by one inside the caller's transaction.
 
@@ -165,7 +271,10 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
     assert not statement.strip(), f"incomplete SQL statement: {statement!r}"
 
 
-MIGRATIONS: list[Migration] = [m001_core, m002_fulltext, m003_indexes_for_seeding_and_undo]
+MIGRATIONS: list[Migration] = [
+    m001_core, m002_fulltext, m003_indexes_for_seeding_and_undo, m004_ids_never_reused,
+    m005_document_text_last,
+]
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -178,14 +287,29 @@ def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATES
 
     The version is read inside each write transaction: two processes opening a
     new file at once must not both run the same migration.
+    Foreign keys are off while migrations run (a table rebuilt must not cascade
+    deletes into the tables that point at it) and checked before each commit;
+    old-style ALTER TABLE lets a table be renamed while triggers elsewhere name it.
     """
     from db.transaction import write
 
-    while version(db) < upto:
-        with write(db):
-            number = version(db) + 1
-            if number > upto:  # another process got there first
-                break
-            MIGRATIONS[number - 1](db)
-            db.execute(f"PRAGMA application_id = {int(application_id)}")
-            db.execute(f"PRAGMA user_version = {number}")
+    if version(db) >= upto:
+        return
+    saved = [db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "legacy_alter_table")]
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        while version(db) < upto:
+            with write(db):
+                number = version(db) + 1
+                if number > upto:  # another process got there first
+                    break
+                MIGRATIONS[number - 1](db)
+                broken = db.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise sqlite3.IntegrityError(f"migration {number} broke {len(broken)} foreign key(s)")
+                db.execute(f"PRAGMA application_id = {int(application_id)}")
+                db.execute(f"PRAGMA user_version = {number}")
+    finally:
+        db.execute(f"PRAGMA foreign_keys = {int(saved[0])}")
+        db.execute(f"PRAGMA legacy_alter_table = {int(saved[1])}")

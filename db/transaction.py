@@ -13,6 +13,8 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
     ``BEGIN IMMEDIATE`` takes the write lock up front, so two annotators on the
     same file wait for each other (busy timeout) instead of failing mid-action.
+    Keep the block short: compute first, then write; another process waits for
+    as long as it lasts.
     """
     if db.conn.in_transaction:
         with db.atomic():
@@ -21,8 +23,8 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.execute("COMMIT")  # may itself fail (disk full, I/O error): then roll back too
     except BaseException:
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
