@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database file (default: $GLOSE_DB, else ./glose.db)")
     parser.add_argument("--annotator", metavar="NAME", type=name,
                         help="your name as annotator (default: $GLOSE_ANNOTATOR, else your login)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the app without writing anything (a file you may not change)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     cmd = commands.add_parser("open", help="open the reader (the default command)")
@@ -141,7 +143,7 @@ def _db(args, *, create: bool = True):
 def cmd_open(args) -> int:
     from app.tui.app import GloseApp
 
-    app = GloseApp(resolve_path(args.db), annotator=args.annotator, doc_id=args.doc)
+    app = GloseApp(resolve_path(args.db), annotator=args.annotator, doc_id=args.doc, read_only=args.read_only)
     app.run()
     # A crash inside the app sets its return code; every change before it is committed.
     return app.return_code or EXIT_OK

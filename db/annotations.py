@@ -87,6 +87,12 @@ def spans_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[dict
     return [_decoded(row) for row in rows]
 
 
+def has_annotations(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> bool:
+    """Whether the layer holds anything on the document."""
+    return db.execute("SELECT 1 FROM spans WHERE doc_id = ? AND layer_id = ? LIMIT 1",
+                      [doc_id, layer_id]).fetchone() is not None
+
+
 def relations_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[dict]:
     rows = db.query(
         "SELECT * FROM relations WHERE doc_id = ? AND layer_id = ? ORDER BY id", [doc_id, layer_id]

@@ -22,7 +22,8 @@ import sqlite_utils
 from db.errors import DatabaseRefused, ReadOnly
 from db.migrations import LATEST_VERSION, migrate
 
-__all__ = ["DatabaseRefused", "ReadOnly", "open_db", "resolve_path", "is_read_only", "integrity_problem"]
+__all__ = ["DatabaseRefused", "ReadOnly", "open_db", "resolve_path", "is_read_only", "integrity_problem",
+           "why_not_writable"]
 
 APPLICATION_ID = 0x676C6F73  # "glos": marks a file as a glose database
 BUSY_TIMEOUT_MS = 10_000
@@ -62,7 +63,7 @@ def open_db(path: str | os.PathLike, *, create: bool = True, access: str = "writ
     elif not create:
         state = "is empty" if path.exists() else "does not exist"
         raise DatabaseRefused(f"{path}: {state}, no documents yet; start with 'glose import PATH...'")
-    why_not = None if access == "read-only" else _why_not_writable(path)
+    why_not = None if access == "read-only" else why_not_writable(path)
     if access == "write" and why_not:
         raise ReadOnly(f"{path}: cannot be written ({why_not}); glose can still read it"
                        " (stats, export, or the app with --read-only)")
@@ -121,7 +122,7 @@ def migrations_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def _why_not_writable(path: Path) -> str | None:
+def why_not_writable(path: Path) -> str | None:
     """Why glose could not write this database (None: it can). WAL mode writes
     files beside the database, so its folder must be writable too."""
     folder = path.parent if str(path.parent) else Path(".")

@@ -32,9 +32,12 @@ async def test_status_line_shows_fields_as_plain_text():
         status.annotator = "marie"
         status.document = "Alep [bold]x[/b] \x1b[2J"
         status.pending = 3
-        status.saved = False
+        status.save_state = "saving"
         await pilot.pause()
         assert status.render_line(0).text.strip() == "marie · Alep [bold]x[/b] ␛[2J · 3 pending · saving…"
-        status.saved = True
+        status.save_state, status.save_note = "not saved", "disk [b]full\x1b]0;x\x07"
+        await pilot.pause()
+        assert status.render_line(0).text.strip().endswith("· not saved: disk [b]full␛]0;x␇")
+        status.save_state = "saved"
         await pilot.pause()
         assert status.render_line(0).text.strip().endswith("· saved")

@@ -11,8 +11,17 @@ from textual.widget import Widget
 from widgets._plain import one_line
 
 
+SAVE_STATES = ("saved", "saving", "not saved", "read-only")
+
+
 class StatusLine(Widget):
-    """A one-line status: annotator · document · pending count · saved indicator."""
+    """A one-line status: annotator · document · pending count · save state · selection.
+
+    The save state says whether the database holds every change: ``saved``;
+    ``saving`` while a change waits for the database; ``not saved`` when the
+    last change failed (the reason follows); ``read-only`` when nothing can be
+    written (the reason follows).
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "status-line--annotator",
@@ -26,7 +35,7 @@ class StatusLine(Widget):
     | `status-line--annotator` | The annotator's name. |
     | `status-line--pending` | The pending count, when not zero. |
     | `status-line--saved` | "saved". |
-    | `status-line--unsaved` | "saving…", while a change is not committed. |
+    | `status-line--unsaved` | "saving…", "not saved: …" or "read-only: …": the database lacks a change, or takes none. |
     """
 
     DEFAULT_CSS = """
@@ -53,8 +62,11 @@ class StatusLine(Widget):
     pending: reactive[int] = reactive(0)
     """How many items of the document are still pending."""
 
-    saved: reactive[bool] = reactive(True)
-    """Whether every change is committed."""
+    save_state: reactive[str] = reactive("saved")
+    """One of ``SAVE_STATES``: whether every change is committed."""
+
+    save_note: reactive[str] = reactive("")
+    """Why a change is waiting, failed, or cannot be made (untrusted: plain text)."""
 
     detail: reactive[str] = reactive("")
     """What is selected, shown last (untrusted: plain text)."""
@@ -69,7 +81,13 @@ class StatusLine(Widget):
                 Content.assemble((one_line(self.annotator), style("annotator"))),
                 Content(one_line(self.document)),
                 Content.assemble((pending, style("pending")) if self.pending else pending),
-                Content.assemble(("saved", style("saved")) if self.saved else ("saving…", style("unsaved"))),
+                self._save_content(style),
                 *([Content(one_line(self.detail))] if self.detail else []),
             ]
         )
+
+    def _save_content(self, style) -> Content:
+        if self.save_state == "saved":
+            return Content.assemble(("saved", style("saved")))
+        word = "saving…" if self.save_state == "saving" else f"{self.save_state}:"
+        return Content.assemble((f"{word} {one_line(self.save_note)}".strip(), style("unsaved")))

@@ -10,7 +10,11 @@ from textual.binding import Binding
 
 from app.textnorm import visible
 from app.tui.document_list import DocumentListScreen
-from db.connection import open_db
+from db.connection import integrity_problem, is_read_only, open_db, why_not_writable
+
+BUSY_TIMEOUT_MS = 200
+"""The app's connection waits this long for another process's write lock, then
+the screen retries on a timer: the screen never freezes for long."""
 
 
 class GloseApp(App):
@@ -24,20 +28,43 @@ class GloseApp(App):
         Binding("question_mark", "toggle_keys", "Keys", id="keys"),
     ]
 
-    def __init__(self, db_path: str | Path, *, annotator: str, doc_id: int | None = None):
+    def __init__(self, db_path: str | Path, *, annotator: str, doc_id: int | None = None,
+                 read_only: bool = False):
         super().__init__()
         # Opened here, on the thread that runs the app: a sqlite3 connection
         # belongs to its thread. Raises DatabaseRefused before anything is drawn.
-        self.db = open_db(db_path)
+        # The integrity check runs in the background (see on_mount).
+        self.db = open_db(db_path, access="read-only" if read_only else "read", check=False,
+                          busy_timeout_ms=BUSY_TIMEOUT_MS)
         self.db_path = Path(db_path)
+        self.read_only = ""
+        """Why nothing can be written (empty: it can)."""
+        if read_only:
+            self.read_only = "opened with --read-only"
+        elif is_read_only(self.db):
+            self.read_only = why_not_writable(self.db_path) or "the database cannot be written"
         self.annotator = annotator
         self.start_doc = doc_id
-        self.sub_title = visible(f"{annotator} · {self.db_path.name}")
+        self.sub_title = visible(f"{annotator} · {self.db_path.name}" + (" · read-only" if self.read_only else ""))
 
     def on_mount(self) -> None:
         self.push_screen(DocumentListScreen())
         if self.start_doc is not None:
             self.open_document(self.start_doc)
+        self.run_worker(self._check_integrity, thread=True, group="integrity")
+
+    def _check_integrity(self) -> None:
+        """SQLite's quick check, on a connection of this worker's thread: a damaged
+        file turns the app read-only before more is written into it."""
+        problem = integrity_problem(self.db_path)
+        if problem:
+            self.call_from_thread(self._damaged, problem)
+
+    def _damaged(self, problem: str) -> None:
+        self.read_only = f"the database is damaged ({problem})"
+        self.sub_title = visible(f"{self.annotator} · {self.db_path.name} · read-only")
+        self.notify(f"The database is damaged: {problem}. Nothing more will be written to it;"
+                    " copy your work out with 'glose export'.", severity="error", timeout=15)
 
     def open_document(self, doc_id: int) -> None:
         from app.tui.article_screen import ArticleScreen

@@ -4,10 +4,19 @@ Each action is one ``db.edits.Editor`` call (one transaction, logged) and is
 committed before the screen redraws and says "saved". The screen keeps no
 annotation state of its own beyond what ``DocumentModel`` reads; after a change
 it redraws only the highlights the change touched.
+
+Other processes write to the same file (other annotators, the same annotator
+in another window, imports): every edit goes through ``_edit``, which waits
+for a busy database without freezing the screen, and turns any database error
+or refusal into "not saved: why" on the status line, leaving the screen as
+the database is. A timer re-reads what others changed.
 """
 from __future__ import annotations
 
+import sqlite3
+import time
 from bisect import bisect_right
+from typing import Any, Callable
 from urllib.parse import urlparse
 
 from textual.app import ComposeResult
@@ -19,8 +28,9 @@ from textual.widgets import Footer, Header
 from app.tui.document_model import MENTION_LABELS, DocumentModel, hint_labels
 from app.tui.hint_mode import HintModeScreen
 from app.tui.modals import ChoiceModal, PromptModal
-from db import documents
+from db import annotations, documents, layers
 from db.edits import Editor
+from db.errors import GloseError, describe, is_busy
 from widgets.article_view import ArticleView
 from widgets.claims_panel import ClaimsPanel
 from widgets.legend import Legend
@@ -92,11 +102,22 @@ class ArticleScreen(Screen):
     ArticleScreen ClaimsPanel { border-title-color: $text-muted; }
     """
 
+    LOCK_PATIENCE_S = 10.0
+    """How long an edit keeps waiting for a database that another process is writing."""
+    RETRY_S = 0.25
+    """Pause between two attempts of a waiting edit (the screen answers meanwhile)."""
+    POLL_S = 1.0
+    """How often the screen looks for changes made by other processes."""
+
     def __init__(self, doc_id: int):
         super().__init__()
         self.doc_id = doc_id
         self.current: int | None = None  # the span the next action applies to
         self.claim: int | None = None  # the claim sources and cues attach to
+        self.editor: Editor | None = None  # None: read-only (self.read_only says why)
+        self.read_only = ""
+        self._waiting: tuple[Callable[[], Any], Callable[[Any], None] | None, float] | None = None
+        self._data_version = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,16 +130,21 @@ class ArticleScreen(Screen):
 
     def on_mount(self) -> None:
         db = self.app.db
-        doc = documents.get_document(db, self.doc_id)
+        try:
+            doc = documents.get_document(db, self.doc_id)
+            if doc is not None:
+                layer_id = self._open_layer()
+        except (GloseError, sqlite3.Error) as exc:
+            self.app.notify(f"Cannot open document {self.doc_id}: {_reason(exc)}", severity="error")
+            self.app.pop_screen()
+            return
         if doc is None:
             self.app.notify(f"No document {self.doc_id}", severity="error")
             self.app.pop_screen()
             return
         title = doc["title"]
         self.title = title if len(title) <= 48 else title[:47] + "…"
-        self.editor = Editor(db, self.app.annotator, self.doc_id)
-        self.editor.seed()  # first opening: start from the suggestions
-        self.model = DocumentModel(db, self.doc_id, self.editor.layer_id, doc["text"])
+        self.model = DocumentModel(db, self.doc_id, layer_id, doc["text"])
         view = self.query_one(ArticleView)
         view.set_document(doc["text"], self.model.highlights())
         panel = self.query_one(ClaimsPanel)
@@ -128,7 +154,27 @@ class ArticleScreen(Screen):
         status.annotator = self.app.annotator
         status.document = f"document {self.doc_id}"
         view.focus()
+        self._data_version = self._read_data_version()
+        self.set_interval(self.POLL_S, self._poll)
         self._refresh_status()
+
+    def _open_layer(self) -> int:
+        """The layer to show: the annotator's own (created and seeded from the
+        suggestions on first opening), or, read-only, what exists to read."""
+        db, annotator = self.app.db, self.app.annotator
+        self.read_only = self.app.read_only
+        if not self.read_only:
+            try:
+                self.editor = Editor(db, annotator, self.doc_id)
+                self.editor.seed()  # first opening: start from the suggestions
+                return self.editor.layer_id
+            except (GloseError, sqlite3.Error) as exc:  # busy past the timeout, disk full...
+                self.editor = None
+                self.read_only = f"your layer could not be prepared ({_reason(exc)}); reopen to retry"
+        own = layers.find_layer(db, annotator)
+        if own is not None and annotations.has_annotations(db, self.doc_id, own):
+            return own
+        return layers.find_layer(db, layers.SUGGESTIONS) or own or 0
 
     # --- Showing -------------------------------------------------------------
 
@@ -149,11 +195,12 @@ class ArticleScreen(Screen):
             self.view.move_caret(span["start"])
         self._refresh_status()
 
-    def _refresh_status(self, saved: bool = True) -> None:
+    def _refresh_status(self) -> None:
         """The status line: counts, then what the next key acts on."""
         status = self.query_one(StatusLine)
         status.pending = len(self.model.pending)
-        status.saved = saved
+        if self.read_only or self.app.read_only:
+            status.save_state, status.save_note = "read-only", self.read_only or self.app.read_only
         span = self.model.spans.get(self.current) if self.current is not None else None
         detail = []
         if span is not None:
@@ -170,7 +217,7 @@ class ArticleScreen(Screen):
 
     def _changed(self, message: str | None = None):
         """Redraw after a committed change (the database is already up to date);
-        return what changed."""
+        return what changed. A message means this screen's own change: saved."""
         changes = self.model.refresh()
         self.view.update_highlights(changes.highlights, changes.removed)
         panel = self.query_one(ClaimsPanel)
@@ -184,8 +231,90 @@ class ArticleScreen(Screen):
             self.claim = None
         self._select(self.current, move_caret=False)
         if message:
+            self._set_saved("saved")
             self.notify(message, timeout=2)
         return changes
+
+    # --- Writing: one edit at a time, waiting for a busy database ---------------
+
+    def _edit(self, change: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
+        """Run ``change`` (one Editor call, one transaction), then ``done(result)``.
+
+        While another process holds the write lock the edit is retried on a timer
+        (the screen keeps answering and says "saving…") for up to
+        ``LOCK_PATIENCE_S``; any failure leaves the database as it was and says
+        "not saved" with the reason. One edit waits at a time.
+        """
+        read_only = self.read_only or self.app.read_only
+        if self.editor is None or read_only:
+            self.app.bell()
+            self.notify(f"Read-only: {read_only}", severity="warning")
+            self._refresh_status()
+            return
+        if self._waiting is not None:
+            self.app.bell()
+            self.notify("Still saving the previous change: the database is busy", severity="warning")
+            return
+        self._waiting = (change, done, time.monotonic() + self.LOCK_PATIENCE_S)
+        self._attempt()
+
+    def _attempt(self) -> None:
+        if self._waiting is None:
+            return
+        change, done, deadline = self._waiting
+        try:
+            result = change()
+        except (GloseError, sqlite3.Error) as exc:
+            if is_busy(exc) and time.monotonic() < deadline:
+                self._set_saved("saving", "waiting for the database (another process is writing)")
+                self.set_timer(self.RETRY_S, self._attempt)
+                return
+            self._waiting = None
+            self._not_saved(exc)
+            return
+        except BaseException:
+            self._waiting = None
+            raise
+        self._waiting = None
+        try:
+            if done is not None:
+                done(result)
+            else:
+                self._changed()
+                self._set_saved("saved")
+        except sqlite3.Error as exc:  # saved, but reading it back failed
+            self._set_saved("saved")
+            self.notify(f"Saved, but the screen could not read it back: {describe(exc)}", severity="error")
+
+    def _not_saved(self, exc: BaseException) -> None:
+        """Say why a change was not saved, and show the database as it is."""
+        reason = _reason(exc)
+        self._set_saved("not saved", reason)
+        self.notify(f"Not saved: {reason}", severity="error", timeout=4)
+        self._reread()
+
+    def _set_saved(self, state: str, note: str = "") -> None:
+        status = self.query_one(StatusLine)
+        status.save_state, status.save_note = state, note
+
+    def _read_data_version(self) -> int:
+        return self.app.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _poll(self) -> None:
+        """Show what other processes (another window, another annotator's undo) changed."""
+        try:
+            version = self._read_data_version()
+            if version != self._data_version:
+                self._data_version = version
+                self._changed()
+        except sqlite3.Error as exc:
+            self._set_saved("not saved", f"cannot read the database: {describe(exc)}")
+
+    def _reread(self) -> None:
+        try:
+            self._changed()
+        except sqlite3.Error as exc:
+            self._set_saved("not saved", f"cannot read the database: {describe(exc)}")
 
     def _need(self, span_id: int | None, what: str = "an annotation") -> dict | None:
         span = self.model.spans.get(span_id) if span_id is not None else None
@@ -273,10 +402,16 @@ class ArticleScreen(Screen):
         elif state == "rejected":  # a rejected mention can no longer be anyone's source
             relations = [r["id"] for r in self.model.relations_to(span["id"])]
         verb = "accept" if state == "accepted" else "reject"
-        if not self.editor.set_states(state, spans, relations, action=f"{verb}_{'frame' if frame else 'span'}"):
-            self.notify(f"Already {state}", timeout=2)
-            return
-        self._changed(f"{verb}ed {'frame' if frame else span['label']}")
+
+        def done(changed: int) -> None:
+            if changed:
+                self._changed(f"{verb}ed {'frame' if frame else span['label']}")
+            else:
+                self._set_saved("saved")
+                self.notify(f"Already {state}", timeout=2)
+
+        self._edit(lambda: self.editor.set_states(state, spans, relations,
+                                                  action=f"{verb}_{'frame' if frame else 'span'}"), done)
 
     def action_label(self, label: str) -> None:
         selection = self.view.selection
@@ -284,15 +419,16 @@ class ArticleScreen(Screen):
             bounds = self._selection()
             if bounds is None:
                 return
-            span_id = self.editor.add_span(*bounds, label)
-            self.view.action_clear_selection()
-            self.current = span_id
-            self._changed(f"new {label}")
+            def made(span_id: int) -> None:
+                self.view.action_clear_selection()
+                self.current = span_id
+                self._changed(f"new {label}")
+
+            self._edit(lambda: self.editor.add_span(*bounds, label), made)
             return
         span = self._need(self.current)
         if span is not None and span["label"] != label:
-            self.editor.relabel(span["id"], label)
-            self._changed(f"now {label}")
+            self._edit(lambda: self.editor.relabel(span["id"], label), lambda _: self._changed(f"now {label}"))
 
     def action_edge(self, which: str, direction: int) -> None:
         span = self._need(self.current)
@@ -306,14 +442,12 @@ class ArticleScreen(Screen):
         if value is None or value == span[which]:
             self.app.bell()
             return
-        self.editor.update_span(span["id"], action=f"{which}_edge", **{which: value})
-        self._changed()
+        self._edit(lambda: self.editor.update_span(span["id"], action=f"{which}_edge", **{which: value}))
 
     def action_delete_span(self) -> None:
         span = self._need(self.current)
         if span is not None:
-            self.editor.delete_span(span["id"])
-            self._changed(f"deleted {span['label']}")
+            self._edit(lambda: self.editor.delete_span(span["id"]), lambda _: self._changed(f"deleted {span['label']}"))
 
     # --- Frames: sources and cues ----------------------------------------------
 
@@ -347,8 +481,8 @@ class ArticleScreen(Screen):
             self.app.push_screen(PromptModal("Source: type part of a name", options=options, free_text=False),
                                  self._picked_source)
         elif picked is not None and self.claim is not None:
-            self.editor.link(self.claim, picked, "SAID_BY")
-            self._changed(f"source: {self.model.source_name(self.model.spans[picked])}")
+            claim, name = self.claim, self.model.source_name(self.model.spans[picked])
+            self._edit(lambda: self.editor.link(claim, picked, "SAID_BY"), lambda _: self._changed(f"source: {name}"))
 
     def _mention_label(self, span: dict) -> str:
         """A mention as the name picker lists it: its text, who it is, where."""
@@ -361,10 +495,13 @@ class ArticleScreen(Screen):
         claim, bounds = self._claim(), self._selection()
         if claim is None or bounds is None:
             return
-        self.editor.add_span(*bounds, label, link_to=claim["id"])
-        self.view.action_clear_selection()
-        self._changed("cue set" if label == "CUE" else "new source mention, linked")
-        self._select(claim["id"])  # back on the claim: the next `n` goes to the next one
+        def made(_) -> None:
+            self.view.action_clear_selection()
+            self._changed("cue set" if label == "CUE" else "new source mention, linked")
+            if claim["id"] in self.model.spans:
+                self._select(claim["id"])  # back on the claim: the next `n` goes to the next one
+
+        self._edit(lambda: self.editor.add_span(*bounds, label, link_to=claim["id"]), made)
 
     def action_remove_source(self) -> None:
         claim = self._claim()
@@ -379,8 +516,7 @@ class ArticleScreen(Screen):
 
         def remove(relation_id) -> None:
             if relation_id is not None:
-                self.editor.unlink(relation_id)
-                self._changed("source link removed")
+                self._edit(lambda: self.editor.unlink(relation_id), lambda _: self._changed("source link removed"))
 
         self.app.push_screen(ChoiceModal("Remove which source link?", choices), remove)
 
@@ -392,8 +528,8 @@ class ArticleScreen(Screen):
         if frame is None or frame.cue_relation is None:
             self.notify("This claim has no cue", severity="warning")
             return
-        self.editor.unlink(frame.cue_relation["id"])
-        self._changed("cue cleared")
+        relation_id = frame.cue_relation["id"]
+        self._edit(lambda: self.editor.unlink(relation_id), lambda _: self._changed("cue cleared"))
 
     def action_canonical(self) -> None:
         span = self._need(self.current, "a mention")
@@ -402,13 +538,17 @@ class ArticleScreen(Screen):
         if span["label"] not in MENTION_LABELS:
             self.notify("Canonical sources tie mentions (PER, ORG, LOC, MISC, SOURCE)", severity="warning")
             return
-        names = [row[0] for row in self.app.db.execute("SELECT name FROM canonical_sources ORDER BY name")]
+        try:
+            names = [row[0] for row in self.app.db.execute("SELECT name FROM canonical_sources ORDER BY name")]
+        except sqlite3.Error as exc:
+            self._not_saved(exc)
+            return
         value = span.get("canonical") or self.model.span_text(span)
 
         def tie(name) -> None:
             if name is not None:
-                self.editor.set_canonical(span["id"], name or None)
-                self._changed(f"tied to {name}" if name else "untied")
+                self._edit(lambda: self.editor.set_canonical(span["id"], name or None),
+                           lambda _: self._changed(f"tied to {name}" if name else "untied"))
 
         self.app.push_screen(PromptModal("Canonical source (empty to untie)", value=value,
                                          options=[(n, n) for n in names]), tie)
@@ -421,8 +561,8 @@ class ArticleScreen(Screen):
             attrs.pop(key, None)
         else:
             attrs[key] = value
-        self.editor.update_span(span["id"], attrs=attrs, action=action)
-        self._changed(f"{key}: {value if value not in (None, '') else '(none)'}")
+        self._edit(lambda: self.editor.update_span(span["id"], attrs=attrs, action=action),
+                   lambda _: self._changed(f"{key}: {value if value not in (None, '') else '(none)'}"))
 
     def action_quote_type(self) -> None:
         claim = self._claim()
@@ -459,8 +599,11 @@ class ArticleScreen(Screen):
             parsed = urlparse(url)
             if not url or (parsed.scheme in ("http", "https") and parsed.netloc):
                 return None
-            if url.startswith("doc:") and url[4:].isdigit() and documents.get_document(self.app.db, int(url[4:])):
-                return None
+            try:
+                if url.startswith("doc:") and url[4:].isdigit() and documents.get_document(self.app.db, int(url[4:])):
+                    return None
+            except sqlite3.Error as exc:
+                return f"Cannot read the database: {describe(exc)}"
             return "Evidence is an http(s) URL, or doc:ID naming a document of this database"
 
         self.app.push_screen(
@@ -471,14 +614,15 @@ class ArticleScreen(Screen):
     # --- History and status ----------------------------------------------------
 
     def action_undo(self) -> None:
-        self._replay(self.editor.undo(), "undone", "Nothing to undo")
+        self._edit(lambda: self.editor.undo(), lambda action: self._replayed(action, "undone", "Nothing to undo"))
 
     def action_redo(self) -> None:
-        self._replay(self.editor.redo(), "redone", "Nothing to redo")
+        self._edit(lambda: self.editor.redo(), lambda action: self._replayed(action, "redone", "Nothing to redo"))
 
-    def _replay(self, action: str | None, done: str, nothing: str) -> None:
+    def _replayed(self, action: str | None, done: str, nothing: str) -> None:
         """Show an undo or redo: the message, and the first span it touched, scrolled to."""
         if action is None:
+            self._set_saved("saved")
             self.notify(nothing, severity="warning")
             return
         changes = self._changed(f"{done}: {action.replace('_', ' ')}")
@@ -486,6 +630,15 @@ class ArticleScreen(Screen):
             self._select(changes.highlights[0].id)
 
     def action_toggle_done(self) -> None:
-        status = self.editor.status()
-        self.editor.set_status("in_progress" if status == "done" else "done")
-        self._changed("document done" if status != "done" else "document back in progress")
+        def toggle() -> str:
+            status = "in_progress" if self.editor.status() == "done" else "done"
+            self.editor.set_status(status)
+            return status
+
+        self._edit(toggle, lambda status: self._changed(
+            "document done" if status == "done" else "document back in progress"))
+
+
+def _reason(exc: BaseException) -> str:
+    """A database error or refusal in words for the status line."""
+    return describe(exc) if isinstance(exc, sqlite3.Error) else str(exc)
