@@ -9,15 +9,17 @@ import argparse
 import codecs
 import getpass
 import os
+import sqlite3
 import sys
 import time
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
 
 from rich.console import Console
 
 from app.textnorm import visible
-from db.connection import DatabaseRefused, open_db, resolve_path
+from db.connection import open_db, resolve_path
+from db.errors import GloseError, describe
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -121,8 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     err = console(stderr=True)
     try:
         return run(args)
-    except (CommandError, DatabaseRefused) as exc:
+    except (CommandError, GloseError) as exc:
         err.print(f"glose: {visible(str(exc))}")
+        return EXIT_ERROR
+    except sqlite3.DatabaseError as exc:  # found while reading: damage the checks at opening missed
+        err.print(f"glose: {visible(str(resolve_path(args.db)))}: {describe(exc)} ({visible(str(exc))});"
+                  " nothing more was written")
         return EXIT_ERROR
     except KeyboardInterrupt:
         err.print("glose: interrupted; everything committed before this point is kept")
@@ -136,8 +142,10 @@ def console(*, stderr: bool = False) -> Console:
                    width=None if probe.is_terminal else 160)
 
 
-def _db(args, *, create: bool = True):
-    return open_db(resolve_path(args.db), create=create)
+def _db(args, *, create: bool = True, access: str = "read", check: bool | None = None):
+    """The database named by --db / $GLOSE_DB. Commands that only read take a
+    read-only file as it is; commands that write need write access (``access="write"``)."""
+    return open_db(resolve_path(args.db), create=create, access=access, check=check)
 
 
 def cmd_open(args) -> int:
@@ -161,9 +169,9 @@ def cmd_import(args) -> int:
             codecs.lookup(args.encoding)
         except LookupError as exc:
             raise CommandError(f"unknown encoding {visible(args.encoding)!r}") from exc
-    db = _db(args)
+    db = _db(args, access="write", check=True)  # never write into a damaged file
     if args.if_empty and count_documents(db):
-        out.print(f"{count_documents(db)} documents already in {resolve_path(args.db)}; nothing imported")
+        out.print(f"{count_documents(db)} documents already in {visible(str(resolve_path(args.db)))}; nothing imported")
         return EXIT_OK
     if args.no_nlp:
         nlp, tokenizer_name = blank_tokenizer(), "blank:fr"
@@ -265,8 +273,9 @@ def cmd_export(args) -> int:
             count = exporter.write_jsonl(recs, handle)
         part.replace(out)  # never leave a half-written export under the real name
     except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        with suppress(OSError):  # in a folder we cannot write, there is no .part to remove
+            part.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {visible(str(out))}: {exc.strerror or exc}") from exc
     console(stderr=True).print(f"wrote {count} document(s) of layer {args.layer!r} to {visible(str(out))}")
     _warn_misaligned(off_tokens)
     return EXIT_OK
@@ -294,7 +303,7 @@ def _load_model_or_fail():
 def cmd_suggest(args) -> int:
     from app.resuggest import resuggest
 
-    db = _db(args, create=False)
+    db = _db(args, create=False, access="write", check=True)
     nlp = _load_model_or_fail()
     try:
         claims = resuggest(db, nlp, args.doc)
@@ -319,8 +328,9 @@ def cmd_eval(args) -> int:
     except UnknownLayer as exc:
         raise CommandError(str(exc)) from exc
     for problem in problems:
-        console(stderr=True).print(f"glose: eval: {problem}")
-    console().print(f"layer {args.layer!r} against {gold}\n" + format_report(report))
+        console(stderr=True).print(f"glose: eval: {visible(problem)}")
+    lines = [f"layer {args.layer!r} against {gold}", *format_report(report).splitlines()]
+    console().print("\n".join(visible(line) for line in lines))
     return EXIT_PARTIAL if problems else EXIT_OK
 
 

@@ -17,6 +17,7 @@ from typing import IO, Iterator
 
 import sqlite_utils
 
+from app.textnorm import json_line
 from db import annotations, documents, layers
 
 
@@ -128,6 +129,6 @@ def _tokenize(text: str) -> documents.Tokens:
 def write_jsonl(recs, out: IO[str]) -> int:
     count = 0
     for rec in recs:
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        out.write(json_line(rec) + "\n")
         count += 1
     return count

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from functools import cached_property, partial
@@ -18,11 +19,18 @@ import sqlite_utils
 
 from app.nlp import parse
 from app.preannotate import suggestions_of, tokens_of
-from app.textnorm import normalize, offset_mapper, split_header, text_hash
+from app.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash, visible
 from db import annotations, documents, layers
+from db.annotations import SPAN_LABELS
+from db.errors import describe
 from db.transaction import write
 
 SUFFIXES = (".txt", ".md", ".jsonl")
+STEP_ROWS = 2_000
+"""At most this many annotations per write transaction (see ``_store_file``)."""
+STALE_IMPORT_S = 300
+"""A document still unfinished after this long was left by an interrupted import
+(everything is computed before the first write, so storing takes seconds)."""
 MAX_BYTES = 5_000_000
 DEFAULT_IMPORT_LAYER = "imported"
 # Keys of an imported span that are ours; any other key is kept as an attribute.
@@ -87,9 +95,9 @@ def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_B
     text = _decode(raw, encoding)
     try:
         if path.suffix.lower() == ".jsonl":
-            return _read_jsonl(text, str(path))
+            return _read_jsonl(text, path_text(path))
         meta, body = split_header(text)
-        return [_text_record(body, meta, str(path), markdown=path.suffix.lower() == ".md")]
+        return [_text_record(body, meta, path_text(path), markdown=path.suffix.lower() == ".md")]
     except BadFile:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # odd input we did not foresee
@@ -144,7 +152,7 @@ def _read_jsonl(content: str, origin: str) -> list[Record]:
         if not line.strip():
             continue
         try:
-            records.append(_jsonl_record(json.loads(line), origin))
+            records.append(_jsonl_record(json.loads(line, parse_constant=_no_constant), origin))
         except json.JSONDecodeError as exc:
             raise BadFile(f"line {number}: malformed JSON ({exc.msg} at column {exc.colno})") from exc
         except RecursionError as exc:
@@ -154,6 +162,11 @@ def _read_jsonl(content: str, origin: str) -> list[Record]:
     if not records:
         raise BadFile("empty: no text to import")
     return records
+
+
+def _no_constant(name: str):
+    """JSON has no NaN or Infinity (Python's parser accepts them; nothing else does)."""
+    raise BadFile(f"{name} is not a JSON number")
 
 
 def _jsonl_record(obj, origin: str) -> Record:
@@ -180,6 +193,8 @@ def _jsonl_record(obj, origin: str) -> Record:
         start, end, label = span.get("start"), span.get("end"), span.get("label")
         if type(start) is not int or type(end) is not int or not isinstance(label, str) or not label.strip():
             raise BadFile(f"a span needs integer start and end and a label string: {json.dumps(span)[:80]}")
+        if label not in SPAN_LABELS:
+            raise BadFile(f"unknown span label {visible(label)!r} (glose knows {', '.join(SPAN_LABELS)})")
         if not 0 <= start < end <= len(raw):
             raise BadFile(f"span {start}-{end} lies outside the text (length {len(raw)})")
         if "text" in span and span["text"] != raw[start:end]:
@@ -192,16 +207,16 @@ def _jsonl_record(obj, origin: str) -> Record:
         if state not in ("pending", "accepted", "rejected"):
             raise BadFile(f"unknown span state {state!r}")
         confidence, canonical = span.get("confidence"), span.get("canonical")
-        if confidence is not None and (type(confidence) not in (int, float) or confidence != confidence):
-            raise BadFile(f"span confidence must be a number: {confidence!r}")
-        if canonical is not None and not isinstance(canonical, str):
-            raise BadFile(f"span canonical must be a name (a string): {canonical!r}")
+        if confidence is not None and (type(confidence) not in (int, float) or not 0 <= confidence <= 1):
+            raise BadFile(f"span confidence must be a number from 0 to 1: {visible(repr(confidence))[:40]}")
+        if canonical is not None and (not isinstance(canonical, str) or not one_line_name(canonical)):
+            raise BadFile(f"span canonical must be a name (a string): {visible(repr(canonical))[:80]}")
         key = (start, end, label)
         if key not in index:
             index[key] = len(spans)
             spans.append({
                 "start": new_start, "end": new_end, "label": label, "state": state, "origin": "import",
-                "canonical": canonical, "confidence": confidence,
+                "canonical": one_line_name(canonical) if canonical else None, "confidence": confidence,
                 "attrs": {k: v for k, v in span.items() if k not in _SPAN_KEYS},
             })
         return index[key]
@@ -291,7 +306,10 @@ def import_paths(
             job = _FileJob(path, [], [])
             for record in records:
                 existing = documents.find_by_hash(db, record.hash)
-                if existing is not None or record.hash in seen:
+                busy = None if existing is not None or record.hash in seen else _clear_unfinished(db, record)
+                if busy:
+                    report.duplicates.append((record.origin, None, busy))
+                elif existing is not None or record.hash in seen:
                     job.known.append((record, existing))
                 else:
                     seen.add(record.hash)
@@ -313,42 +331,99 @@ def import_paths(
     return report
 
 
+@dataclass
+class _Ready:
+    """A new document with everything computed, waiting only to be inserted."""
+
+    record: Record
+    tokens: tuple[str, str, str, str]
+    n_words: int
+    suggestions: annotations.Batch | None
+    own: annotations.Batch | None
+
+
 def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_suggestions: bool,
                 report: Report, progress: "_Counter") -> None:
-    """Store one file in one transaction: its new documents, and spans for known ones."""
-    imported, duplicates, words = [], [], 0
+    """Store one file, all or nothing: its new documents, and spans for known ones.
+
+    Tokens, suggestions and their JSON are computed first: the write lock is
+    held only for the inserts. A file that brings more than ``STEP_ROWS``
+    annotations (a very long article) is written in several short transactions
+    while its documents stay hidden, then shown in one last transaction; so an
+    annotator's edit beside an import waits milliseconds, never seconds.
+    """
+    ready = []
+    for record, doc in zip(job.new, job.docs):
+        tokens, n_words = tokens_of(doc, tokenizer_name)
+        ready.append(_Ready(
+            record, documents.tokens_row(tokens), n_words,
+            annotations.batch(*suggestions_of(doc)) if with_suggestions else None,
+            annotations.batch(record.spans, record.relations) if record.spans else None))
+    in_steps = sum(len(item.suggestions or ()) + len(item.own or ()) for item in ready) > STEP_ROWS
     try:
         with write(db):
             suggestions = layers.layer_id(db, layers.SUGGESTIONS) if with_suggestions and job.new else None
             target = layers.layer_id(db, layer) if any(r.spans for r in job.new + [r for r, _ in job.known]) else None
             known = list(job.known)
-            for record, doc in zip(job.new, job.docs):
-                existing = documents.find_by_hash(db, record.hash)
+            placed = []
+            for item in ready:
+                existing = documents.find_by_hash(db, item.record.hash)
                 if existing is not None:  # stored by another process since we looked
-                    known.append((record, existing))
+                    known.append((item.record, existing))
                     continue
-                tokens, n_words = tokens_of(doc, tokenizer_name)
                 doc_id = documents.insert_document(
-                    db, text=record.text, text_hash=record.hash, title=record.title,
-                    meta=record.meta, origin=record.origin, n_words=n_words,
-                )
-                documents.store_tokens(db, doc_id, tokens)
-                if suggestions is not None:
-                    spans, relations = suggestions_of(doc)
-                    annotations.add_annotations(db, doc_id, suggestions, spans, relations)
-                if record.spans:
-                    annotations.add_annotations(db, doc_id, target, record.spans, record.relations)
-                imported.append((record.origin, doc_id))
-                words += n_words
-            for record, doc_id in known:
-                duplicates.append((record.origin, doc_id, _add_to_known(db, record, doc_id, target, layer)))
-    except Exception as exc:  # a constraint the reader did not foresee: fail this file only
-        report.failed.append((str(job.path), f"could not be stored: {exc}"))
+                    db, text=item.record.text, text_hash=item.record.hash, title=item.record.title,
+                    meta=item.record.meta, origin=item.record.origin, n_words=item.n_words, complete=not in_steps)
+                documents.store_tokens(db, doc_id, item.tokens)
+                placed.append((item, doc_id))
+                if not in_steps:
+                    _add_rows(db, doc_id, suggestions, item.suggestions, target, item.own, step=None)
+            if not in_steps:
+                duplicates = [(record.origin, doc_id, _add_to_known(db, record, doc_id, target, layer))
+                              for record, doc_id in known]
+        if in_steps:
+            for item, doc_id in placed:
+                _add_rows(db, doc_id, suggestions, item.suggestions, target, item.own, step=STEP_ROWS)
+            with write(db):
+                duplicates = [(record.origin, doc_id, _add_to_known(db, record, doc_id, target, layer))
+                              for record, doc_id in known]
+                documents.mark_complete(db, [doc_id for _, doc_id in placed])
+    except sqlite3.Error as exc:  # disk full, a lock held too long, a constraint: this file only
+        report.failed.append((str(job.path), f"could not be stored: {describe(exc)}"))
     else:
-        report.imported += imported
+        words = sum(item.n_words for item, _ in placed)
+        report.imported += [(item.record.origin, doc_id) for item, doc_id in placed]
         report.duplicates += duplicates
         report.words += words
-        progress.stored(len(imported), words)
+        progress.stored(len(placed), words)
+
+
+def _add_rows(db, doc_id: int, suggestions: int | None, suggested: annotations.Batch | None,
+              target: int | None, own: annotations.Batch | None, *, step: int | None) -> None:
+    """A new document's suggestions and its own spans: in the caller's transaction,
+    or (``step``) in transactions of their own."""
+    for layer_id, rows in ((suggestions, suggested), (target, own)):
+        if rows is None or layer_id is None:
+            continue
+        if step is None:
+            annotations.add_annotations(db, doc_id, layer_id, rows)
+        else:
+            annotations.add_in_steps(db, doc_id, layer_id, rows, step=step)
+
+
+def _clear_unfinished(db, record: Record) -> str | None:
+    """An earlier import of this text that never finished: remove it if it was
+    interrupted (so the text imports anew); say so if another import is at it now."""
+    unfinished = documents.find_unfinished(db, record.hash)
+    if unfinished is None:
+        return None
+    doc_id, age = unfinished
+    if age < STALE_IMPORT_S:
+        return "being imported by another glose process right now; import it again later if it does not appear"
+    while True:
+        with write(db):
+            if documents.delete_unfinished(db, doc_id, step=STEP_ROWS):
+                return None
 
 
 def _add_to_known(db, record: Record, doc_id: int | None, target: int | None, layer: str) -> str:

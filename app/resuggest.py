@@ -28,8 +28,9 @@ def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, 
     claims = {}
     for done, (doc, doc_id) in enumerate(parse(nlp, texts, batch_size=batch_size), start=1):
         spans, relations = suggestions_of(doc)
+        rows = annotations.batch(spans, relations)  # computed before the write lock is taken
         with write(db):
-            annotations.replace_layer(db, doc_id, layer, spans, relations, action="suggest")
+            annotations.replace_layer(db, doc_id, layer, rows, action="suggest")
         claims[doc_id] = sum(1 for span in spans if span["label"] == "CLAIM")
         if on_progress:
             on_progress(done)

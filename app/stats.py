@@ -12,7 +12,7 @@ from app.textnorm import visible
 
 
 def render_stats(db: sqlite_utils.Database, path: Path) -> Group:
-    n_docs, n_words = db.execute("SELECT count(*), coalesce(sum(n_words), 0) FROM documents").fetchone()
+    n_docs, n_words = db.execute("SELECT count(*), coalesce(sum(n_words), 0) FROM documents WHERE complete").fetchone()
     head = Text(f"{visible(str(path))}: {n_docs} document(s), {n_words:,} words")
     table = Table("layer", "kind", "documents", "spans", "claims", "entities", "relations",
                   "pending", "accepted", "rejected", title=None, box=None, pad_edge=False)

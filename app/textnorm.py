@@ -12,6 +12,7 @@ valid; its SHA-256 is the document's identity. Normalisation:
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 
@@ -41,6 +42,28 @@ def visible(name: str) -> str:
     """A file name, label or title made safe to print on one terminal line:
     every control character, newlines included, becomes a visible stand-in."""
     return _SURROGATES.sub("\ufffd", name).translate(_CONTROL_PICTURES).replace("\n", "\u2424")
+
+
+def one_line_name(name: str) -> str:
+    """A name that comes with data (a canonical source, a title) as glose stores it:
+    normalised like article text, on one line, whitespace runs collapsed."""
+    return " ".join(normalize(name).split())
+
+
+def path_text(path) -> str:
+    """A file name as text that can be stored and printed, even when it is not valid
+    UTF-8 (each undecodable byte becomes U+FFFD)."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_line(value) -> str:
+    """One JSON line that is safe on a terminal: JSON escapes C0 controls itself;
+    DEL, C1 controls, line separators and bidirectional overrides are escaped too."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def text_hash(text: str) -> str:

@@ -13,13 +13,16 @@ and relations refer to spans by their index in the list being written::
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import sqlite_utils
 
 from db import events
+from db.transaction import write
 
 ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
 FRAME_LABELS = ("CLAIM", "CUE", "SOURCE")
+SPAN_LABELS = (*ENTITY_LABELS, *FRAME_LABELS)
 
 
 def canonical_id(db: sqlite_utils.Database, name: str, kind: str | None = None) -> int:
@@ -28,40 +31,87 @@ def canonical_id(db: sqlite_utils.Database, name: str, kind: str | None = None) 
     return db.execute("SELECT id FROM canonical_sources WHERE name = ?", [name]).fetchone()[0]
 
 
-def add_annotations(
-    db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: list[dict], relations: list[dict] = ()
-) -> list[int]:
-    """Insert spans and the relations between them; return the new span ids in order."""
-    ids = []
-    for span in spans:
-        canonical = span.get("canonical")
-        cursor = db.execute(
-            "INSERT INTO spans (doc_id, layer_id, start, end, label, state, origin, attrs,"
-            " confidence, canonical_id, seed_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                doc_id, layer_id, span["start"], span["end"], span["label"],
-                span.get("state", "pending"), span.get("origin", "import"),
-                json.dumps(span.get("attrs") or {}, ensure_ascii=False), span.get("confidence"),
-                canonical_id(db, canonical, span["label"]) if canonical else None,
-                span.get("seed_id"),
-            ],
-        )
-        ids.append(cursor.lastrowid)
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO relations (doc_id, layer_id, head_id, child_id, label, state,"
-        " origin, attrs, seed_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (doc_id, layer_id, ids[rel["head"]], ids[rel["child"]], rel["label"],
-             rel.get("state", "pending"), rel.get("origin", "import"),
-             json.dumps(rel.get("attrs") or {}, ensure_ascii=False), rel.get("seed_id"))
-            for rel in relations
-        ],
+@dataclass(frozen=True)
+class Batch:
+    """Spans and relations serialised for one bulk insert. Built outside any
+    transaction (JSON encoding takes time), so the write lock is held only to insert."""
+
+    spans: list[tuple]
+    """(start, end, label, state, origin, attrs JSON, confidence, canonical name, seed_id)"""
+    relations: list[tuple]
+    """(head index, child index, label, state, origin, attrs JSON, seed_id); indices into ``spans``"""
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+def batch(spans: list[dict], relations: list[dict] = ()) -> Batch:
+    return Batch(
+        [(s["start"], s["end"], s["label"], s.get("state", "pending"), s.get("origin", "import"),
+          json.dumps(s.get("attrs") or {}, ensure_ascii=False), s.get("confidence"), s.get("canonical"),
+          s.get("seed_id")) for s in spans],
+        [(r["head"], r["child"], r["label"], r.get("state", "pending"), r.get("origin", "import"),
+          json.dumps(r.get("attrs") or {}, ensure_ascii=False), r.get("seed_id")) for r in relations],
     )
+
+
+def add_annotations(
+    db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: list[dict] | Batch, relations: list[dict] = ()
+) -> list[int]:
+    """Insert spans and the relations between them; return the new span ids in order.
+
+    Call inside a write transaction: the ids are handed out here, in one block
+    after any id ever used, so thousands of spans go in with one statement.
+    """
+    rows = spans if isinstance(spans, Batch) else batch(spans, relations)
+    canonical: dict[str, int] = {}
+    for row in rows.spans:
+        name = row[7]
+        if name and name not in canonical:
+            canonical[name] = canonical_id(db, name, row[2])
+    first = next_id(db, "spans")
+    ids = list(range(first, first + len(rows.spans)))
+    db.conn.executemany(
+        "INSERT INTO spans (id, doc_id, layer_id, start, end, label, state, origin, attrs,"
+        " confidence, canonical_id, seed_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(span_id, doc_id, layer_id, *row[:7], canonical[row[7]] if row[7] else None, row[8])
+         for span_id, row in zip(ids, rows.spans)],
+    )
+    _insert_relations(db, doc_id, layer_id, ids, rows.relations)
     return ids
 
 
-def replace_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: list[dict],
-                  relations: list[dict], *, action: str) -> None:
+def add_in_steps(db: sqlite_utils.Database, doc_id: int, layer_id: int, rows: Batch, *, step: int) -> list[int]:
+    """Like ``add_annotations``, in transactions of at most ``step`` rows, so that
+    nobody waits long for the write lock. The document must stay hidden (not
+    ``complete``) until the caller has written everything."""
+    ids: list[int] = []
+    for start in range(0, len(rows.spans), step):
+        with write(db):
+            ids += add_annotations(db, doc_id, layer_id, Batch(rows.spans[start:start + step], []))
+    for start in range(0, len(rows.relations), step):
+        with write(db):
+            _insert_relations(db, doc_id, layer_id, ids, rows.relations[start:start + step])
+    return ids
+
+
+def _insert_relations(db, doc_id: int, layer_id: int, ids: list[int], relations: list[tuple]) -> None:
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO relations (doc_id, layer_id, head_id, child_id, label, state,"
+        " origin, attrs, seed_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, layer_id, ids[head], ids[child], *rest) for head, child, *rest in relations],
+    )
+
+
+def next_id(db: sqlite_utils.Database, table: str) -> int:
+    """The first id never used in an AUTOINCREMENT table (inside a write transaction)."""
+    assert db.conn.in_transaction, "ids are handed out under the write lock"
+    return db.execute(
+        f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0),"
+        f" coalesce((SELECT max(id) FROM {table}), 0)) + 1", [table]).fetchone()[0]
+
+
+def replace_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int, rows: Batch, *, action: str) -> None:
     """Replace a document's content in a machine layer, logging a summary event.
 
     For machine layers only (``glose suggest``): annotators' layers change
@@ -70,10 +120,10 @@ def replace_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: 
     old = db.execute("SELECT count(*) FROM spans WHERE doc_id = ? AND layer_id = ?",
                      [doc_id, layer_id]).fetchone()[0]
     db.execute("DELETE FROM spans WHERE doc_id = ? AND layer_id = ?", [doc_id, layer_id])
-    add_annotations(db, doc_id, layer_id, spans, relations)
+    add_annotations(db, doc_id, layer_id, rows)
     events.log(db, grp=events.new_group(db), kind="do", action=action, doc_id=doc_id,
                layer_id=layer_id, target="spans", before={"spans": old},
-               after={"spans": len(spans), "relations": len(relations)})
+               after={"spans": len(rows.spans), "relations": len(rows.relations)})
 
 
 _SPAN_ROWS = ("SELECT spans.*, canonical_sources.name AS canonical FROM spans"

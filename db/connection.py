@@ -128,6 +128,8 @@ def why_not_writable(path: Path) -> str | None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists() and not os.access(path, os.W_OK):
         return "the file is read-only"
+    if not folder.is_dir():
+        return f"its folder {folder} does not exist"
     if not os.access(folder, os.W_OK):
         return "its folder is read-only"
     return None

@@ -17,9 +17,37 @@ class Tokens:
     tokenizer: str
 
 
+# Every reader sees only complete documents: an import may be storing a long
+# one in several transactions (see ``complete`` in migration 5).
+
+
 def find_by_hash(db: sqlite_utils.Database, text_hash: str) -> int | None:
-    row = db.execute("SELECT id FROM documents WHERE text_hash = ?", [text_hash]).fetchone()
+    row = db.execute("SELECT id FROM documents WHERE text_hash = ? AND complete", [text_hash]).fetchone()
     return row[0] if row else None
+
+
+def find_unfinished(db: sqlite_utils.Database, text_hash: str) -> tuple[int, float] | None:
+    """A document with this text whose import has not finished: (id, seconds since it began)."""
+    row = db.execute(
+        "SELECT id, (julianday('now') - julianday(imported_at)) * 86400 FROM documents"
+        " WHERE text_hash = ? AND NOT complete", [text_hash]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def mark_complete(db: sqlite_utils.Database, doc_ids: list[int]) -> None:
+    db.conn.executemany("UPDATE documents SET complete = 1 WHERE id = ?", [(doc_id,) for doc_id in doc_ids])
+
+
+def delete_unfinished(db: sqlite_utils.Database, doc_id: int, *, step: int) -> bool:
+    """Delete up to ``step`` annotations of an unfinished import, and the document
+    once none is left; True when it is gone. Call in a loop, one transaction each."""
+    for table in ("relations", "spans"):
+        cursor = db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE doc_id = ? LIMIT ?)",
+                            [doc_id, step])
+        if cursor.rowcount:
+            return False
+    db.execute("DELETE FROM documents WHERE id = ? AND NOT complete", [doc_id])
+    return True
 
 
 def insert_document(
@@ -31,23 +59,28 @@ def insert_document(
     meta: dict,
     origin: str | None,
     n_words: int | None = None,
+    complete: bool = True,
 ) -> int:
-    """Store a normalised text; the caller has checked it is not there yet."""
+    """Store a normalised text; the caller has checked it is not there yet.
+    ``complete=False``: hidden from every reader until ``mark_complete``."""
     cursor = db.execute(
-        "INSERT INTO documents (text, text_hash, title, meta, origin, n_chars, n_words)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [text, text_hash, title, json.dumps(meta, ensure_ascii=False), origin, len(text), n_words],
+        "INSERT INTO documents (text, text_hash, title, meta, origin, n_chars, n_words, complete)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [text, text_hash, title, json.dumps(meta, ensure_ascii=False), origin, len(text), n_words, int(complete)],
     )
     return cursor.lastrowid
 
 
-def store_tokens(db: sqlite_utils.Database, doc_id: int, tokens: Tokens) -> None:
+def tokens_row(tokens: Tokens) -> tuple[str, str, str, str]:
+    """Tokens serialised for ``store_tokens`` (outside the write transaction: it takes time)."""
+    return tokens.tokenizer, json.dumps(tokens.starts), json.dumps(tokens.ends), json.dumps(tokens.sent_starts)
+
+
+def store_tokens(db: sqlite_utils.Database, doc_id: int, tokens: Tokens | tuple[str, str, str, str]) -> None:
+    row = tokens_row(tokens) if isinstance(tokens, Tokens) else tokens
     db.execute(
         "INSERT OR REPLACE INTO doc_tokens (doc_id, tokenizer, starts, ends, sent_starts)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [doc_id, tokens.tokenizer, json.dumps(tokens.starts), json.dumps(tokens.ends),
-         json.dumps(tokens.sent_starts)],
-    )
+        " VALUES (?, ?, ?, ?, ?)", [doc_id, *row])
 
 
 def get_tokens(db: sqlite_utils.Database, doc_id: int) -> Tokens | None:
@@ -60,7 +93,7 @@ def get_tokens(db: sqlite_utils.Database, doc_id: int) -> Tokens | None:
 
 
 def get_document(db: sqlite_utils.Database, doc_id: int) -> dict | None:
-    rows = list(db.query("SELECT * FROM documents WHERE id = ?", [doc_id]))
+    rows = list(db.query("SELECT * FROM documents WHERE id = ? AND complete", [doc_id]))
     if not rows:
         return None
     doc = rows[0]
@@ -69,11 +102,11 @@ def get_document(db: sqlite_utils.Database, doc_id: int) -> dict | None:
 
 
 def document_ids(db: sqlite_utils.Database) -> list[int]:
-    return [row[0] for row in db.execute("SELECT id FROM documents ORDER BY id")]
+    return [row[0] for row in db.execute("SELECT id FROM documents WHERE complete ORDER BY id")]
 
 
 def count_documents(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    return db.execute("SELECT count(*) FROM documents WHERE complete").fetchone()[0]
 
 
 def search(db: sqlite_utils.Database, query: str) -> list[int]:
@@ -85,7 +118,7 @@ def search(db: sqlite_utils.Database, query: str) -> list[int]:
     match = " ".join(f'"{w}"*' for w in words)
     sql = (
         "SELECT documents.id FROM documents JOIN documents_fts ON documents_fts.rowid = documents.id"
-        " WHERE documents_fts MATCH ? ORDER BY documents_fts.rank"
+        " WHERE documents_fts MATCH ? AND documents.complete ORDER BY documents_fts.rank"
     )
     return [row[0] for row in db.execute(sql, [match])]
 
@@ -110,6 +143,7 @@ def list_documents(db: sqlite_utils.Database, annotator: str) -> list[dict]:
         FROM documents d
         LEFT JOIN doc_status st ON st.doc_id = d.id
              AND st.annotator_id = (SELECT id FROM annotators WHERE name = :who)
+        WHERE d.complete
         ORDER BY d.id
         """,
         {"who": annotator},

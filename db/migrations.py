@@ -215,12 +215,16 @@ def m004_ids_never_reused(db: sqlite_utils.Database) -> None:
 
 
 def m005_document_text_last(db: sqlite_utils.Database) -> None:
-    """A document's text is its last column.
+    """A document's text is its last column, and a document can be stored in steps.
 
     SQLite reads a row's columns in order, through the overflow pages of a long
     text: with the text second, every look-up of ``n_chars`` (the trigger that
     checks each new span) or of a title walked a 250,000-word article's pages,
     and importing it held the write lock for seconds.
+
+    ``complete`` is 0 while an import stores a long document's annotations in
+    several short transactions: until then no reader sees the document. The
+    full-text index is rebuilt only when a title or text changes.
     """
     _rebuild(db, "documents", """
         CREATE TABLE documents (
@@ -232,8 +236,16 @@ def m005_document_text_last(db: sqlite_utils.Database) -> None:
             n_chars INTEGER NOT NULL,
             n_words INTEGER,
             imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            complete INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)),  -- 0: still being imported
             text TEXT NOT NULL                  -- normalised once at import, never changed
         )""", "id, text_hash, title, meta, origin, n_chars, n_words, imported_at, text")
+    _run_script(db, """
+        DROP TRIGGER documents_au;
+        CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+          INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES('delete', old.rowid, old.title, old.text);
+          INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """)
 
 
 def _rebuild(db: sqlite_utils.Database, table: str, create: str, columns: str, *,

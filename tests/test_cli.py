@@ -178,7 +178,7 @@ def test_usage_errors_are_one_line_and_exit_2(run_glose, tmp_path):
     (tmp_path / "a.txt").write_text("Bonjour.", encoding="utf-8")
     cases = [
         (("import", "--n-process", "0", str(tmp_path / "a.txt")), "not a whole number of 1 or more"),
-        (("--db", str(tmp_path / "no" / "dir" / "x.db"), "import", str(tmp_path / "a.txt")), "cannot open"),
+        (("--db", str(tmp_path / "no" / "dir" / "x.db"), "import", str(tmp_path / "a.txt")), "does not exist"),
         (("import", "--encoding", "nope", str(tmp_path / "a.txt")), "unknown encoding 'nope'"),
         (("stats",), "does not exist, no documents yet"),
     ]

@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from app.textnorm import visible
 from app.tui.document_list import DocumentListScreen
+from db import connection
 from db.connection import integrity_problem, is_read_only, open_db, why_not_writable
 
 BUSY_TIMEOUT_MS = 200
@@ -33,8 +34,8 @@ class GloseApp(App):
         super().__init__()
         # Opened here, on the thread that runs the app: a sqlite3 connection
         # belongs to its thread. Raises DatabaseRefused before anything is drawn.
-        # The integrity check runs in the background (see on_mount).
-        self.db = open_db(db_path, access="read-only" if read_only else "read", check=False,
+        # A file too large to check at once is checked in the background (on_mount).
+        self.db = open_db(db_path, access="read-only" if read_only else "read",
                           busy_timeout_ms=BUSY_TIMEOUT_MS)
         self.db_path = Path(db_path)
         self.read_only = ""
@@ -51,7 +52,8 @@ class GloseApp(App):
         self.push_screen(DocumentListScreen())
         if self.start_doc is not None:
             self.open_document(self.start_doc)
-        self.run_worker(self._check_integrity, thread=True, group="integrity")
+        if self.db_path.stat().st_size > connection.QUICK_CHECK_MAX_BYTES:  # not checked by open_db
+            self.run_worker(self._check_integrity, thread=True, group="integrity")
 
     def _check_integrity(self) -> None:
         """SQLite's quick check, on a connection of this worker's thread: a damaged

@@ -31,6 +31,7 @@ from app.tui.modals import ChoiceModal, PromptModal
 from db import annotations, documents, layers
 from db.edits import Editor
 from db.errors import GloseError, describe, is_busy
+from widgets._plain import one_line
 from widgets.article_view import ArticleView
 from widgets.claims_panel import ClaimsPanel
 from widgets.legend import Legend
@@ -142,7 +143,7 @@ class ArticleScreen(Screen):
             self.app.notify(f"No document {self.doc_id}", severity="error")
             self.app.pop_screen()
             return
-        title = doc["title"]
+        title = one_line(doc["title"])
         self.title = title if len(title) <= 48 else title[:47] + "…"
         self.model = DocumentModel(db, self.doc_id, layer_id, doc["text"])
         view = self.query_one(ArticleView)

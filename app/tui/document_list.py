@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db import documents
+from widgets._plain import one_line
 
 STATUS_MARKS = {"todo": "·", "in_progress": "•", "done": "✓"}
 STATUS_FILTERS = (None, "todo", "in_progress", "done")
@@ -74,7 +75,7 @@ class DocumentListScreen(Screen):
         for row in rows:
             # Text cells: titles come from articles and are never markup.
             table.add_row(
-                Text(str(row["id"])), Text(row["title"]), Text(row["date"] or ""),
+                Text(str(row["id"])), Text(one_line(row["title"])), Text(one_line(str(row["date"] or ""))),
                 Text(f"{row['n_words'] or 0:,}", justify="right"), Text(str(row["claims"]), justify="right"),
                 Text(f"{STATUS_MARKS[row['status']]} {row['status'].replace('_', ' ')}"),
                 key=str(row["id"]),
@@ -86,7 +87,7 @@ class DocumentListScreen(Screen):
         if self.status_filter:
             shown = f"only {self.status_filter.replace('_', ' ')} · " + shown
         self.query_one("#progress", Static).update(
-            Text(f"{shown}{done}/{len(everyone)} done · annotator {annotator}" if everyone
+            Text(f"{shown}{done}/{len(everyone)} done · annotator {one_line(annotator)}" if everyone
                  else "No documents yet: run 'glose import PATH' (or 'make run' for the samples)."))
 
     def action_cycle_filter(self) -> None:

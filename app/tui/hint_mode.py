@@ -7,6 +7,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from widgets._plain import one_line
+
 
 class HintModeScreen(ModalScreen[object]):
     """A transparent overlay that reads hint letters typed by the annotator.
@@ -31,7 +33,7 @@ class HintModeScreen(ModalScreen[object]):
         self.hints, self.prompt, self.typed = hints, prompt, ""
 
     def compose(self) -> ComposeResult:
-        yield Label(Content(self.prompt))
+        yield Label(Content(one_line(self.prompt)))
 
     def on_key(self, event) -> None:
         char = event.character

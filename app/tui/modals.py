@@ -1,8 +1,9 @@
 """Small dialogs of the annotator: pick one of several, or type a value.
 
 Both return their answer through ``dismiss`` (None when cancelled with
-escape). Every label shown is plain ``Content``: names and texts come from
-articles and are never markup.
+escape). Every label shown is plain ``Content`` on one line with control
+characters replaced: names and texts come from articles and imports, and are
+never markup nor terminal escapes.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from widgets._plain import one_line
 
 T = TypeVar("T")
 
@@ -43,8 +46,8 @@ class ChoiceModal(ModalScreen[T], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(self.title_text))
-            yield OptionList(*(Option(Content(f"{key}  {label}"), id=str(i))
+            yield Label(Content(one_line(self.title_text)))
+            yield OptionList(*(Option(Content(one_line(f"{key}  {label}")), id=str(i))
                                for i, (key, label, _) in enumerate(self.choices)))
             yield Label(Content("key or ↑↓ enter · escape cancels"), classes="help")
 
@@ -78,12 +81,14 @@ class PromptModal(ModalScreen[T], Generic[T]):
         """``validate`` returns an error message for a typed value, or None if it is fine."""
         super().__init__()
         self.title_text, self.value, self.validate = title, value, validate
-        self.options, self.free_text, self.placeholder = list(options), free_text, placeholder
+        # Shown, filtered and (free text) answered as plain one-line text.
+        self.options = [(one_line(label), value) for label, value in options]
+        self.free_text, self.placeholder = free_text, placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(self.title_text))
-            yield Input(value=self.value, placeholder=self.placeholder)
+            yield Label(Content(one_line(self.title_text)))
+            yield Input(value=one_line(self.value), placeholder=self.placeholder)
             yield Label(id="error", classes="error")
             yield OptionList()
             if not self.free_text:
@@ -122,7 +127,7 @@ class PromptModal(ModalScreen[T], Generic[T]):
             error = self.validate(value) if self.validate else None
             if error:
                 message = self.query_one("#error", Label)
-                message.update(Content(error))
+                message.update(Content(one_line(error)))
                 message.display = True
                 self.app.bell()
                 return

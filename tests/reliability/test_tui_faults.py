@@ -135,8 +135,10 @@ async def test_read_only_mode_writes_nothing(db_path, shared_doc):
     assert first_claim_state(db_path) == "pending"
 
 
-async def test_a_damaged_file_found_in_the_background_turns_the_app_read_only(tmp_path):
+async def test_a_damaged_file_found_in_the_background_turns_the_app_read_only(tmp_path, monkeypatch):
+    """A file too large to check before the app opens is checked in the background."""
     from app.textnorm import normalize
+    from db import connection
     from tests.tui_data import add_doc
 
     path = tmp_path / "damaged.db"
@@ -149,6 +151,9 @@ async def test_a_damaged_file_found_in_the_background_turns_the_app_read_only(tm
     with path.open("r+b") as handle:  # a page of garbage in the middle (the text's overflow pages)
         handle.seek((size // 4096 // 2) * 4096)
         handle.write(os.urandom(4096))
+    with pytest.raises(connection.DatabaseRefused, match="damaged"):  # small enough: checked at once
+        app_for(path, doc)
+    monkeypatch.setattr(connection, "QUICK_CHECK_MAX_BYTES", 0)
     app = app_for(path, doc)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
