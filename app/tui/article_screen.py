@@ -30,7 +30,7 @@ from app.tui.hint_mode import HintModeScreen
 from app.tui.modals import ChoiceModal, PromptModal
 from db import annotations, documents, layers
 from db.edits import Editor
-from db.errors import GloseError, describe, is_busy
+from db.errors import EditRefused, GloseError, describe, is_busy
 from widgets._plain import one_line
 from widgets.article_view import ArticleView
 from widgets.claims_panel import ClaimsPanel
@@ -200,8 +200,8 @@ class ArticleScreen(Screen):
         """The status line: counts, then what the next key acts on."""
         status = self.query_one(StatusLine)
         status.pending = len(self.model.pending)
-        if self.read_only or self.app.read_only:
-            status.save_state, status.save_note = "read-only", self.read_only or self.app.read_only
+        if self._read_only_reason:
+            status.save_state, status.save_note = "read-only", self._read_only_reason
         span = self.model.spans.get(self.current) if self.current is not None else None
         detail = []
         if span is not None:
@@ -246,10 +246,9 @@ class ArticleScreen(Screen):
         ``LOCK_PATIENCE_S``; any failure leaves the database as it was and says
         "not saved" with the reason. One edit waits at a time.
         """
-        read_only = self.read_only or self.app.read_only
-        if self.editor is None or read_only:
+        if self.editor is None or self._read_only_reason:
             self.app.bell()
-            self.notify(f"Read-only: {read_only}", severity="warning")
+            self.notify(f"Read-only: {self._read_only_reason}", severity="warning")
             self._refresh_status()
             return
         if self._waiting is not None:
@@ -298,18 +297,24 @@ class ArticleScreen(Screen):
         status = self.query_one(StatusLine)
         status.save_state, status.save_note = state, note
 
+    @property
+    def _read_only_reason(self) -> str:
+        """Why nothing can be written from this screen (empty: it can)."""
+        return self.read_only or self.app.read_only
+
     def _read_data_version(self) -> int:
         return self.app.db.execute("PRAGMA data_version").fetchone()[0]
 
     def _poll(self) -> None:
-        """Show what other processes (another window, another annotator's undo) changed."""
+        """Show what other processes (another window, another annotator's undo) changed:
+        ``data_version`` moves only when another connection commits."""
         try:
             version = self._read_data_version()
-            if version != self._data_version:
-                self._data_version = version
-                self._changed()
-        except sqlite3.Error as exc:
-            self._set_saved("not saved", f"cannot read the database: {describe(exc)}")
+        except sqlite3.Error:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self._reread()
 
     def _reread(self) -> None:
         try:
@@ -366,6 +371,10 @@ class ArticleScreen(Screen):
         """From the claims list, back to the text; from the text, back to the documents."""
         if self.query_one(ClaimsPanel).has_focus:
             self.view.focus()
+        elif self._waiting is not None:  # leaving would drop the change that waits
+            self.app.bell()
+            self.notify("A change is still waiting for the database; wait for 'saved' or 'not saved'",
+                        severity="warning")
         else:
             self.app.pop_screen()
 
@@ -482,6 +491,9 @@ class ArticleScreen(Screen):
             self.app.push_screen(PromptModal("Source: type part of a name", options=options, free_text=False),
                                  self._picked_source)
         elif picked is not None and self.claim is not None:
+            if picked not in self.model.spans:  # deleted in another window meanwhile
+                self._not_saved(EditRefused("that mention no longer exists; nothing was changed"))
+                return
             claim, name = self.claim, self.model.source_name(self.model.spans[picked])
             self._edit(lambda: self.editor.link(claim, picked, "SAID_BY"), lambda _: self._changed(f"source: {name}"))
 

@@ -1,6 +1,8 @@
 """The first screen: every document with its progress; Enter opens one."""
 from __future__ import annotations
 
+import sqlite3
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -8,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from db import documents
+from db.errors import describe
 from widgets._plain import one_line
 
 STATUS_MARKS = {"todo": "·", "in_progress": "•", "done": "✓"}
@@ -62,11 +65,16 @@ class DocumentListScreen(Screen):
     def action_refresh(self) -> None:
         query = self.query_one("#search", Input).value
         db, annotator = self.app.db, self.app.annotator
-        everyone = documents.list_documents(db, annotator)
-        rows = everyone
-        if query.strip():  # matches, best first
-            by_id = {row["id"]: row for row in everyone}
-            rows = [by_id[doc_id] for doc_id in documents.search(db, query) if doc_id in by_id]
+        try:
+            everyone = documents.list_documents(db, annotator)
+            rows = everyone
+            if query.strip():  # matches, best first
+                by_id = {row["id"]: row for row in everyone}
+                rows = [by_id[doc_id] for doc_id in documents.search(db, query) if doc_id in by_id]
+        except sqlite3.Error as exc:
+            self.query_one("#progress", Static).update(Text(f"Cannot read the database: {describe(exc)}"))
+            self.notify(f"Cannot read the database: {describe(exc)}", severity="error")
+            return
         if self.status_filter:
             rows = [row for row in rows if row["status"] == self.status_filter]
         table = self.query_one(DataTable)

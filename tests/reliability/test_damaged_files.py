@@ -179,3 +179,23 @@ def test_export_onto_a_read_only_folder_fails_in_one_line(sound_db, tmp_path, re
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Traceback" not in done.stderr and "cannot write" in done.stderr
     assert not list(out_folder.iterdir())
+
+
+async def test_the_app_opens_a_read_only_file_read_only(sound_db, tmp_path, read_only_mount):
+    from app.tui.app import GloseApp
+    from app.tui.article_screen import ArticleScreen
+
+    path = read_only_mount(_wal_copy(sound_db, tmp_path / "share").parent) / "glose.db"
+    digest = _digest(path)
+    app = GloseApp(path, annotator="alice", doc_id=1)
+    assert app.read_only == "the file is read-only"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        assert len(screen.model.claims) == 2  # alice has no layer yet: the suggestions are shown
+        await pilot.press("n", "a", "5", "u")
+        await pilot.pause()
+        assert "read-only: the file is read-only" in screen.query_one("StatusLine").render_line(0).text
+        assert app.is_running
+    assert _digest(path) == digest
