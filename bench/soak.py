@@ -46,12 +46,12 @@ def _corpus(db_path: Path) -> list[int]:
     return ids
 
 
-def _line(name: str, trials: int, outcome, seconds: float) -> None:
+def _line(name: str, trials: int, outcome, seconds: float, *, waits: bool = True) -> None:
+    wait = (f"  edit wait median {outcome.percentile(0.5) * 1000:,.1f} ms, p99 {outcome.percentile(0.99) * 1000:,.0f}"
+            f" ms, worst {outcome.worst_wait * 1000:,.0f} ms (over 1 s: {outcome.waits_over_1s})") if waits else ""
     print(f"{name:<28} trials {trials:>5}  actions {outcome.actions:>7,}  lost {outcome.lost}  "
           f"broken undo {outcome.broken_undo}  locked {outcome.locked}  refused {outcome.refused}  "
-          f"errors {len(outcome.errors)}  edit wait median {outcome.percentile(0.5) * 1000:,.1f} ms, "
-          f"p99 {outcome.percentile(0.99) * 1000:,.0f} ms, worst {outcome.worst_wait * 1000:,.0f} ms "
-          f"(over 1 s: {outcome.waits_over_1s})  [{seconds:,.0f} s]")
+          f"errors {len(outcome.errors)}{wait}  [{seconds:,.0f} s]")
     for error in outcome.errors[:3]:
         print("    " + error.strip().replace("\n", "\n    "))
 
@@ -107,7 +107,7 @@ def kills(folder: Path, trials: int) -> None:
     started = time.perf_counter()
     for trial in range(trials):
         total.add(kill_trial(db_path, docs[trial % len(docs)], seed=trial, folder=folder, rng=rng))
-    _line("SIGKILL during edits", trials, total, time.perf_counter() - started)
+    _line("SIGKILL during edits", trials, total, time.perf_counter() - started, waits=False)
 
 
 def fuzz(folder: Path, examples: int) -> None:
