@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from app.textnorm import visible
-from db.connection import open_db, resolve_path
-from db.errors import GloseError, describe
+from glose.textnorm import visible
+from glose.db.connection import open_db, resolve_path
+from glose.db.errors import GloseError, describe
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -149,7 +149,7 @@ def _db(args, *, create: bool = True, access: str = "read", check: bool | None =
 
 
 def cmd_open(args) -> int:
-    from app.tui.app import GloseApp
+    from glose.tui.app import GloseApp
 
     app = GloseApp(resolve_path(args.db), annotator=args.annotator, doc_id=args.doc, read_only=args.read_only)
     app.run()
@@ -158,9 +158,9 @@ def cmd_open(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from app import importer
-    from app.nlp import blank_tokenizer, model_name
-    from db.documents import count_documents
+    from glose import importer
+    from glose.nlp import blank_tokenizer, model_name
+    from glose.db.documents import count_documents
 
     out = console()
     err = console(stderr=True)
@@ -242,7 +242,7 @@ class _ImportProgress:
 
 
 def cmd_export(args) -> int:
-    from app import exporter
+    from glose import exporter
 
     db = _db(args, create=False)
     try:
@@ -290,7 +290,7 @@ def _warn_misaligned(count: int) -> None:
 
 
 def _load_model_or_fail():
-    from app.nlp import ModelMissing, load_model
+    from glose.nlp import ModelMissing, load_model
 
     err = console(stderr=True)
     try:
@@ -301,7 +301,7 @@ def _load_model_or_fail():
 
 
 def cmd_suggest(args) -> int:
-    from app.resuggest import resuggest
+    from glose.resuggest import resuggest
 
     db = _db(args, create=False, access="write", check=True)
     nlp = _load_model_or_fail()
@@ -315,9 +315,9 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from app.evaluation import evaluate_layer
-    from app.exporter import UnknownLayer
-    from app.suggest.evaluate import format_report
+    from glose.evaluation import evaluate_layer
+    from glose.exporter import UnknownLayer
+    from glose.suggest.evaluate import format_report
 
     db = _db(args, create=False)
     gold = Path(args.gold)
@@ -335,7 +335,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from app.stats import render_stats
+    from glose.stats import render_stats
 
     db = _db(args, create=False)
     console().print(render_stats(db, resolve_path(args.db)))

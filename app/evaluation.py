@@ -1,6 +1,6 @@
 """``glose eval``: score a stored layer against a gold JSONL file.
 
-The metrics themselves live in ``app.suggest.evaluate`` (plain data); this
+The metrics themselves live in ``glose.suggest.evaluate`` (plain data); this
 module finds each gold document in the database by its text and reads the
 layer's annotations through the exporter, so the comparison sees exactly what
 ``glose export`` would write.
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app import exporter
-from app.suggest.evaluate import EvalReport, evaluate, from_prodigy
-from app.textnorm import normalize, text_hash
-from db import documents
+from glose import exporter
+from glose.suggest.evaluate import EvalReport, evaluate, from_prodigy
+from glose.textnorm import normalize, text_hash
+from glose.db import documents
 
 
 def evaluate_layer(db: sqlite_utils.Database, gold_path: Path, layer: str) -> tuple[EvalReport, list[str]]:

@@ -17,8 +17,8 @@ from typing import IO, Iterator
 
 import sqlite_utils
 
-from app.textnorm import json_line
-from db import annotations, documents, layers
+from glose.textnorm import json_line
+from glose.db import annotations, documents, layers
 
 
 class UnknownLayer(LookupError):
@@ -120,8 +120,8 @@ def _span_dict(span: dict, tokens: documents.Tokens, text: str) -> dict:
 
 
 def _tokenize(text: str) -> documents.Tokens:
-    from app.nlp import blank_tokenizer
-    from app.preannotate import tokens_of
+    from glose.nlp import blank_tokenizer
+    from glose.preannotate import tokens_of
 
     return tokens_of(blank_tokenizer()(text), "blank:fr")[0]
 

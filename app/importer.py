@@ -17,13 +17,13 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from app.nlp import parse
-from app.preannotate import suggestions_of, tokens_of
-from app.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash, visible
-from db import annotations, documents, layers
-from db.annotations import SPAN_LABELS
-from db.errors import describe
-from db.transaction import write
+from glose.nlp import parse
+from glose.preannotate import suggestions_of, tokens_of
+from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash, visible
+from glose.db import annotations, documents, layers
+from glose.db.annotations import SPAN_LABELS
+from glose.db.errors import describe
+from glose.db.transaction import write
 
 SUFFIXES = (".txt", ".md", ".jsonl")
 STEP_ROWS = 2_000

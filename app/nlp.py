@@ -29,7 +29,7 @@ def load_model(name: str | None = None):
     """Load the pipeline with glose's entity patterns. Raises ModelMissing."""
     import spacy
 
-    from app.suggest.entities import add_entity_ruler
+    from glose.suggest.entities import add_entity_ruler
 
     name = name or model_name()
     try:

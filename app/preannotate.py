@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 
-from db.annotations import ENTITY_LABELS
-from db.documents import Tokens
+from glose.db.annotations import ENTITY_LABELS
+from glose.db.documents import Tokens
 
-from app.suggest.engine import suggest_frames
-from app.suggest.frames import Frame
+from glose.suggest.engine import suggest_frames
+from glose.suggest.frames import Frame
 
 
 def tokens_of(doc, tokenizer: str) -> tuple[Tokens, int]:

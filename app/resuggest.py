@@ -9,10 +9,10 @@ from typing import Callable
 
 import sqlite_utils
 
-from app.nlp import parse
-from app.preannotate import suggestions_of
-from db import annotations, documents, layers
-from db.transaction import write
+from glose.nlp import parse
+from glose.preannotate import suggestions_of
+from glose.db import annotations, documents, layers
+from glose.db.transaction import write
 
 
 def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, *,

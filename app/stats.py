@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from app.textnorm import visible
+from glose.textnorm import visible
 
 
 def render_stats(db: sqlite_utils.Database, path: Path) -> Group:

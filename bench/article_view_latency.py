@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.app import App, ComposeResult  # noqa: E402
 
-from widgets.article_view import ArticleView  # noqa: E402
-from widgets.highlight import LABELS, Highlight  # noqa: E402
+from glose.widgets.article_view import ArticleView  # noqa: E402
+from glose.widgets.highlight import LABELS, Highlight  # noqa: E402
 
 WORDS = (
     "le la les des une un dans pour sur avec selon a déclaré affirmé estime ville "

@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT / "samples"))
 
 
 def _corpus(db_path: Path) -> list[int]:
-    from app import importer
-    from app.nlp import blank_tokenizer
-    from db.connection import open_db
+    from glose import importer
+    from glose.nlp import blank_tokenizer
+    from glose.db.connection import open_db
 
     db = open_db(db_path)
     importer.import_paths(db, [ROOT / "samples" / "aleppo.jsonl"], nlp=blank_tokenizer(), layer="suggestions")
@@ -85,7 +85,7 @@ def import_beside(folder: Path, words: int) -> None:
     editing = threading.Thread(target=edit)
     started = time.perf_counter()
     editing.start()
-    done = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), "import", "--max-bytes",
+    done = subprocess.run([sys.executable, "-m", "glose", "--db", str(db_path), "import", "--max-bytes",
                            str(50_000_000), str(article)], cwd=ROOT, capture_output=True, text=True)
     stop.touch()
     editing.join()

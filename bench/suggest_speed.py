@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.nlp import load_model  # noqa: E402
-from app.suggest.engine import suggest_frames  # noqa: E402
-from app.textnorm import normalize, split_header  # noqa: E402
+from glose.nlp import load_model  # noqa: E402
+from glose.suggest.engine import suggest_frames  # noqa: E402
+from glose.textnorm import normalize, split_header  # noqa: E402
 
 
 def sample_texts() -> list[str]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from db import events
-from db.transaction import write
+from glose.db import events
+from glose.db.transaction import write
 
 ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
 FRAME_LABELS = ("CLAIM", "CUE", "SOURCE")

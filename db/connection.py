@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from db.errors import DatabaseRefused, ReadOnly
-from db.migrations import LATEST_VERSION, migrate
+from glose.db.errors import DatabaseRefused, ReadOnly
+from glose.db.migrations import LATEST_VERSION, migrate
 
 __all__ = ["DatabaseRefused", "ReadOnly", "open_db", "resolve_path", "is_read_only", "integrity_problem",
            "why_not_writable"]
@@ -183,10 +183,16 @@ def _check_header(path: Path) -> None:
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = migrations_version(conn)
-        objects = set(conn.execute(
-            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+        # One read transaction: another process may be migrating the file meanwhile,
+        # and version and tables must come from the same moment.
+        conn.execute("BEGIN")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = migrations_version(conn)
+            objects = set(conn.execute(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall())
+        finally:
+            conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         raise DatabaseRefused(f"{path}: not a glose database ({exc}); left untouched") from exc
     if app_id != APPLICATION_ID and (objects or version):

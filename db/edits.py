@@ -23,9 +23,9 @@ from typing import Iterator
 
 import sqlite_utils
 
-from db import events, layers
-from db.errors import EditRefused
-from db.transaction import write
+from glose.db import events, layers
+from glose.db.errors import EditRefused
+from glose.db.transaction import write
 
 
 def _now() -> str:

@@ -303,7 +303,7 @@ def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATES
     deletes into the tables that point at it) and checked before each commit;
     old-style ALTER TABLE lets a table be renamed while triggers elsewhere name it.
     """
-    from db.transaction import write
+    from glose.db.transaction import write
 
     if version(db) >= upto:
         return

@@ -9,7 +9,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from db.errors import is_busy
+from glose.db.errors import is_busy
 
 
 @contextmanager

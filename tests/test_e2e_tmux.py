@@ -32,9 +32,9 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
 
 
 def glose_command() -> list[str]:
-    """The installed ``glose`` entry point next to this interpreter, else ``python -m app.cli``."""
+    """The installed ``glose`` entry point next to this interpreter, else ``python -m glose``."""
     script = Path(sys.executable).parent / "glose"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "glose"]
 
 
 def clean_env() -> dict[str, str]:

@@ -6,7 +6,7 @@ import json
 import pytest
 import spacy
 
-from app.suggest.entities import PATTERNS_FILE, RULER_NAME, add_entity_ruler
+from glose.suggest.entities import PATTERNS_FILE, RULER_NAME, add_entity_ruler
 
 
 def test_pattern_file_is_valid_jsonl():

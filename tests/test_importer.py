@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from app import exporter, importer
-from app.nlp import blank_tokenizer
-from app.textnorm import normalize, text_hash
-from db import annotations, documents, layers
+from glose import exporter, importer
+from glose.nlp import blank_tokenizer
+from glose.textnorm import normalize, text_hash
+from glose.db import annotations, documents, layers
 
 ARTICLE = "« Nous appelons au calme », a déclaré mardi Jean Dupont, maire de Lyon.\n"
 
@@ -184,7 +184,7 @@ def test_jsonl_spans_and_relations_go_to_the_named_layer(db, tmp_path):
 
 
 def test_export_then_reimport_round_trips(db, tmp_path, db_path):
-    from db.connection import open_db
+    from glose.db.connection import open_db
 
     rec = {"text": ARTICLE, "spans": [{"start": 2, "end": 24, "label": "CLAIM", "claim_type": "opinion"},
                                       {"start": 50, "end": 60, "label": "PER"}]}
@@ -222,7 +222,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
 
     from rich.console import Console
 
-    from app.cli import _ImportProgress
+    from glose.cli import _ImportProgress
 
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=100)
@@ -291,7 +291,7 @@ def test_answer_and_relation_state_survive_import(db, tmp_path):
 
 
 def test_long_text_is_parsed_in_pieces_into_one_doc(nlp):
-    from app.nlp import parse
+    from glose.nlp import parse
 
     text = "« La paix est proche », a déclaré Jean Dupont à Genève.\n" * 400
     (doc, context), = list(parse(nlp, [(text, "ctx")], chunk_chars=2_000))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from app.tui.app import GloseApp
-from app.tui.article_screen import ArticleScreen
+from glose.tui.app import GloseApp
+from glose.tui.article_screen import ArticleScreen
 from tests.tui_data import build
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from app.suggest.evaluate import (
+from glose.suggest.evaluate import (
     ClaimAnn, DocAnns, evaluate, format_report, from_frames, from_prodigy, match_spans, spans_match,
 )
-from app.suggest.frames import Frame, Mention
-from app.textnorm import normalize, split_header
+from glose.suggest.frames import Frame, Mention
+from glose.textnorm import normalize, split_header
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = DATA.parent.parent
@@ -138,8 +138,8 @@ def test_sample_gold_text_is_what_glose_stores(name, sample):
 
 
 def run_engine(nlp, names):
-    from app.nlp import parse_one
-    from app.suggest.engine import suggest_frames
+    from glose.nlp import parse_one
+    from glose.suggest.engine import suggest_frames
 
     pairs = []
     for name in names:

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pytest
 
-from app.nlp import parse_one
-from app.suggest.engine import suggest_frames
-from app.suggest.evaluate import evaluate, from_frames, from_prodigy
+from glose.nlp import parse_one
+from glose.suggest.engine import suggest_frames
+from glose.suggest.evaluate import evaluate, from_frames, from_prodigy
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -55,7 +55,7 @@ def _report(nlp, split: str):
 
 
 def test_independent_gold_files_are_consistent():
-    from app.textnorm import normalize
+    from glose.textnorm import normalize
 
     for split, size in (("dev", 25), ("test", 15), ("blind", 50)):
         records = [json.loads(x) for x in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.suggest.engine import suggest_frames
+from glose.suggest.engine import suggest_frames
 
 pytestmark = pytest.mark.slow
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -23,14 +23,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.widgets import DataTable
 
-from app.nlp import blank_tokenizer
-from app.tui.app import GloseApp
-from app.tui.article_screen import ArticleScreen
-from db import annotations, layers
-from db.transaction import write
+from glose.nlp import blank_tokenizer
+from glose.tui.app import GloseApp
+from glose.tui.article_screen import ArticleScreen
+from glose.db import annotations, layers
+from glose.db.transaction import write
 from tests.tui_data import TEXT, build
-from widgets.article_view import LABEL_COMPONENTS, ArticleView
-from widgets.claims_panel import ClaimsPanel
+from glose.widgets.article_view import LABEL_COMPONENTS, ArticleView
+from glose.widgets.claims_panel import ClaimsPanel
 
 ROOT = Path(__file__).resolve().parent.parent
 SIXTEEN_COLOUR_SGR = {*range(30, 38), 39, *range(40, 48), 49, *range(90, 98), *range(100, 108)}
@@ -209,7 +209,7 @@ async def test_entity_labels_keep_distinct_colours(db, db_path, clean_terminal_e
 @pytest.fixture
 def hostile_doc(db, tmp_path):
     """A .txt article through the real importer, with a claim, cue and source over hostile text."""
-    from app import importer
+    from glose import importer
 
     source = tmp_path / "hostile.txt"
     source.write_text(f"{HOSTILE_FIRST_LINE}\n{HOSTILE_CLAIM}, a déclaré {HOSTILE_SOURCE}.\n", encoding="utf-8")
@@ -305,7 +305,7 @@ def test_cli_output_never_carries_escape_bytes_from_file_names(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
 
     def glose(*args):
-        done = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db), *args], cwd=ROOT,
+        done = subprocess.run([sys.executable, "-m", "glose", "--db", str(db), *args], cwd=ROOT,
                               capture_output=True, env=env, timeout=300)
         return done.stdout + done.stderr
 

@@ -6,13 +6,13 @@ import sqlite3
 
 import pytest
 
-from app.tui.app import GloseApp
-from app.tui.article_screen import ArticleScreen
-from app.tui.hint_mode import HintModeScreen
-from app.tui.modals import ChoiceModal, PromptModal
+from glose.tui.app import GloseApp
+from glose.tui.article_screen import ArticleScreen
+from glose.tui.hint_mode import HintModeScreen
+from glose.tui.modals import ChoiceModal, PromptModal
 from tests.tui_data import TEXT, at, build
-from widgets.article_view import ArticleView
-from widgets.claims_panel import ClaimsPanel
+from glose.widgets.article_view import ArticleView
+from glose.widgets.claims_panel import ClaimsPanel
 
 
 @pytest.fixture
@@ -298,7 +298,7 @@ async def test_two_annotators_at_once(db_path, doc):
 @pytest.mark.slow
 async def test_a_whole_sample_article_by_keyboard(db, db_path, nlp):
     """The real suggestions of a sample: step through every claim, accept its frame, mark done."""
-    from app import importer
+    from glose import importer
     from tests.conftest import SAMPLES
 
     importer.import_paths(db, [SAMPLES / "alep-ban-ki-moon-atrocites.txt"], nlp=nlp)
@@ -334,7 +334,7 @@ async def test_mouse_click_selects_the_clicked_mention(db_path, doc):
 
 
 def test_annotator_name_from_option_environment_or_login(monkeypatch):
-    from app.cli import build_parser, default_annotator
+    from glose.cli import build_parser, default_annotator
 
     monkeypatch.setenv("GLOSE_ANNOTATOR", "zoé")
     assert default_annotator() == "zoé"

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from app.tui.app import GloseApp
-from app.tui.article_screen import ArticleScreen
+from glose.tui.app import GloseApp
+from glose.tui.article_screen import ArticleScreen
 from tests.tui_data import HOSTILE_TITLE, TEXT, build as seed
-from widgets.article_view import ArticleView
+from glose.widgets.article_view import ArticleView
 
 async def test_list_shows_documents_and_opens_one(db, db_path):
     seed(db)
@@ -74,7 +74,7 @@ async def test_question_mark_lists_the_keys(db, db_path):
 
 
 async def test_status_filter_cycles(db, db_path):
-    from db.edits import Editor
+    from glose.db.edits import Editor
 
     doc = seed(db)
     Editor(db, "alice", doc).seed()  # opened once: in progress

@@ -6,8 +6,8 @@ import unicodedata
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from widgets.article_view import ArticleView, _wrap
-from widgets.highlight import Highlight
+from glose.widgets.article_view import ArticleView, _wrap
+from glose.widgets.highlight import Highlight
 
 PARAGRAPH = (
     "Les Nations unies ne peuvent vérifier de manière indépendante ces informations, "

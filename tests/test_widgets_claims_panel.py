@@ -4,7 +4,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from widgets.claims_panel import ClaimRow, ClaimsPanel
+from glose.widgets.claims_panel import ClaimRow, ClaimsPanel
 
 CLAIMS = [
     ClaimRow(10, "le secrétaire général souhaite transmettre ses grandes inquiétudes aux parties concernées",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from widgets.legend import Legend
-from widgets.status_line import StatusLine
+from glose.widgets.legend import Legend
+from glose.widgets.status_line import StatusLine
 
 
 class Harness(App[None]):

@@ -1,9 +1,9 @@
 """A small article with hand-made suggestions, for the app's pilot tests (no model needed)."""
 from __future__ import annotations
 
-from app.textnorm import normalize, text_hash
-from db import annotations, documents, layers
-from db.transaction import write
+from glose.textnorm import normalize, text_hash
+from glose.db import annotations, documents, layers
+from glose.db.transaction import write
 
 HOSTILE_TITLE = normalize("Titre [bold]piégé[/b] \x1b[2J")
 TEXT = normalize(

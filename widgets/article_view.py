@@ -37,8 +37,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from widgets._plain import STAND_INS
-from widgets.highlight import Highlight
+from glose.widgets._plain import STAND_INS
+from glose.widgets.highlight import Highlight
 
 _LEADING_SPACES = re.compile(" *")
 _WORD_THEN_SPACES = re.compile(r"([^ ]+)( *)")

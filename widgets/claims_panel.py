@@ -13,7 +13,7 @@ from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from widgets._plain import one_line
+from glose.widgets._plain import one_line
 
 STATE_MARKERS = {"pending": "?", "accepted": "✓", "rejected": "✗"}
 """The glyph opening each row, by claim state (readable without colour)."""

@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.style import Style
 from textual.widget import Widget
 
-from widgets.article_view import HIGHLIGHT_CSS, LABEL_COMPONENTS, STATE_COMPONENTS
+from glose.widgets.article_view import HIGHLIGHT_CSS, LABEL_COMPONENTS, STATE_COMPONENTS
 
 
 class Legend(Widget):

@@ -8,7 +8,7 @@ from textual.style import Style
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from widgets._plain import one_line
+from glose.widgets._plain import one_line
 
 
 SAVE_STATES = ("saved", "saving", "not saved", "read-only")

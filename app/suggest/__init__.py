@@ -4,4 +4,4 @@
 a CLAIM span, its CUE, the mention(s) that said it, and attributes. The importer
 stores them in the layer ``suggestions``.
 """
-from app.suggest.frames import Frame, Mention  # noqa: F401
+from glose.suggest.frames import Frame, Mention  # noqa: F401

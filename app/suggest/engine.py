@@ -22,10 +22,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
-from app.suggest import mentions as M
-from app.suggest.frames import Frame, Mention
-from app.suggest.lexicon import PREP_POUR, RELATIVES, TIME_NOUNS, verbs
-from app.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
+from glose.suggest import mentions as M
+from glose.suggest.frames import Frame, Mention
+from glose.suggest.lexicon import PREP_POUR, RELATIVES, TIME_NOUNS, verbs
+from glose.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
 
 QUE = {"que", "qu'", "qu’", "qu"}
 DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier",

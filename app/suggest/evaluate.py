@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.suggest.frames import Frame
+from glose.suggest.frames import Frame
 
 ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
 OVERLAP = 0.3

@@ -8,10 +8,10 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from app.textnorm import visible
-from app.tui.document_list import DocumentListScreen
-from db import connection
-from db.connection import integrity_problem, is_read_only, open_db, why_not_writable
+from glose.textnorm import visible
+from glose.tui.document_list import DocumentListScreen
+from glose.db import connection
+from glose.db.connection import integrity_problem, is_read_only, open_db, why_not_writable
 
 BUSY_TIMEOUT_MS = 200
 """The app's connection waits this long for another process's write lock, then
@@ -69,7 +69,7 @@ class GloseApp(App):
                     " copy your work out with 'glose export'.", severity="error", timeout=15)
 
     def open_document(self, doc_id: int) -> None:
-        from app.tui.article_screen import ArticleScreen
+        from glose.tui.article_screen import ArticleScreen
 
         self.push_screen(ArticleScreen(doc_id))
 

@@ -25,17 +25,17 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from app.tui.document_model import MENTION_LABELS, DocumentModel, hint_labels
-from app.tui.hint_mode import HintModeScreen
-from app.tui.modals import ChoiceModal, PromptModal
-from db import annotations, documents, layers
-from db.edits import Editor
-from db.errors import EditRefused, GloseError, describe, is_busy
-from widgets._plain import one_line
-from widgets.article_view import ArticleView
-from widgets.claims_panel import ClaimsPanel
-from widgets.legend import Legend
-from widgets.status_line import StatusLine
+from glose.tui.document_model import MENTION_LABELS, DocumentModel, hint_labels
+from glose.tui.hint_mode import HintModeScreen
+from glose.tui.modals import ChoiceModal, PromptModal
+from glose.db import annotations, documents, layers
+from glose.db.edits import Editor
+from glose.db.errors import EditRefused, GloseError, describe, is_busy
+from glose.widgets._plain import one_line
+from glose.widgets.article_view import ArticleView
+from glose.widgets.claims_panel import ClaimsPanel
+from glose.widgets.legend import Legend
+from glose.widgets.status_line import StatusLine
 
 LABEL_KEYS = {"1": "PER", "2": "ORG", "3": "LOC", "4": "MISC", "5": "CLAIM", "6": "CUE", "7": "SOURCE"}
 QUOTE_TYPES = ("direct", "indirect", "mixed")

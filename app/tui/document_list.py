@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from db import documents
-from db.errors import describe
-from widgets._plain import one_line
+from glose.db import documents
+from glose.db.errors import describe
+from glose.widgets._plain import one_line
 
 STATUS_MARKS = {"todo": "·", "in_progress": "•", "done": "✓"}
 STATUS_FILTERS = (None, "todo", "in_progress", "done")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from db import annotations
-from widgets.claims_panel import ClaimRow
-from widgets.highlight import ENTITY_LABELS, Highlight
+from glose.db import annotations
+from glose.widgets.claims_panel import ClaimRow
+from glose.widgets.highlight import ENTITY_LABELS, Highlight
 
 MENTION_LABELS = (*ENTITY_LABELS, "SOURCE")
 # A word for span edges: hyphens join (a-t-il, Ban Ki-moon), apostrophes split

@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
-from widgets._plain import one_line
+from glose.widgets._plain import one_line
 
 
 class HintModeScreen(ModalScreen[object]):

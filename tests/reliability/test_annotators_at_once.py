@@ -5,9 +5,9 @@ import random
 
 import pytest
 
-from app import importer
-from app.nlp import blank_tokenizer
-from db.connection import open_db
+from glose import importer
+from glose.nlp import blank_tokenizer
+from glose.db.connection import open_db
 from tests.conftest import SAMPLES
 from tests.reliability.conftest import budget
 from tests.reliability.workload import kill_trial, run_annotators

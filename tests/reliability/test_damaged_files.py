@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from db.connection import open_db
+from glose.db.connection import open_db
 from tests.conftest import ROOT, SAMPLES
 from tests.tui_data import build
 
@@ -23,7 +23,7 @@ def _glose_db(path: Path) -> Path:
     """A real glose database, fully checkpointed into the main file (no -wal beside it)."""
     db = open_db(path)
     build(db)
-    from app.textnorm import normalize
+    from glose.textnorm import normalize
     from tests.tui_data import add_doc
 
     add_doc(db, normalize(" ".join(f"Phrase {i} selon l'ONU." for i in range(20_000))), "Long")
@@ -87,7 +87,7 @@ def sound_db(tmp_path_factory) -> Path:
 
 def glose(*args: str, db: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "GLOSE_DB": str(db), "GLOSE_ANNOTATOR": "alice"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "glose", *args], cwd=ROOT, capture_output=True, text=True,
                           env=env, timeout=120, stdin=subprocess.DEVNULL)
 
 
@@ -182,8 +182,8 @@ def test_export_onto_a_read_only_folder_fails_in_one_line(sound_db, tmp_path, re
 
 
 async def test_the_app_opens_a_read_only_file_read_only(sound_db, tmp_path, read_only_mount):
-    from app.tui.app import GloseApp
-    from app.tui.article_screen import ArticleScreen
+    from glose.tui.app import GloseApp
+    from glose.tui.article_screen import ArticleScreen
 
     path = read_only_mount(_wal_copy(sound_db, tmp_path / "share").parent) / "glose.db"
     digest = _digest(path)

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from app import importer
-from app.nlp import blank_tokenizer
-from app.tui.modals import ChoiceModal, PromptModal
-from db import annotations, layers
+from glose import importer
+from glose.nlp import blank_tokenizer
+from glose.tui.modals import ChoiceModal, PromptModal
+from glose.db import annotations, layers
 from tests.conftest import ROOT
 from tests.test_terminals import assert_nothing_raw, clean_terminal_env, screen_text, terminal_output  # noqa: F401
 from tests.test_tui_annotator import app_for, open_article
@@ -76,7 +76,7 @@ def test_export_escapes_control_and_bidi_characters(db, tmp_path, run_glose):
         {**dict(zip(("start", "end"), at("Genève"))), "label": "LOC", "note": note}]}), encoding="utf-8")
     db_path = tmp_path / "x.db"
     assert run_glose("import", "--no-nlp", "--layer", "l", str(source), db=db_path).returncode == 0
-    out = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(db_path), "export", "--layer", "l"],
+    out = subprocess.run([sys.executable, "-m", "glose", "--db", str(db_path), "export", "--layer", "l"],
                          cwd=ROOT, capture_output=True, timeout=300).stdout
     raw = {c for c in out.decode("utf-8") if 0x7f <= ord(c) <= 0x9f or ord(c) in (0x202e, 0x2066)}
     assert not raw, raw
@@ -105,7 +105,7 @@ def test_numbers_must_be_finite_and_in_range(db, tmp_path, line, reason):
 
 
 def test_a_big_integer_attribute_is_kept_and_exported_as_valid_json(db, tmp_path):
-    from app import exporter
+    from glose import exporter
 
     path = tmp_path / "big.jsonl"
     path.write_text('{"text": "abc def", "spans": [{"start": 0, "end": 3, "label": "PER", "rank": 1'

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from app import importer
-from app.nlp import blank_tokenizer
-from db import documents
-from db.connection import open_db
+from glose import importer
+from glose.nlp import blank_tokenizer
+from glose.db import documents
+from glose.db.connection import open_db
 from tests.conftest import ROOT, SAMPLES
 from tests.reliability.conftest import budget
 from tests.reliability.workload import run_annotators
@@ -86,7 +86,7 @@ def test_annotators_editing_beside_an_import_never_meet_a_lock(db_path, tmp_path
     db.close()
     long_jsonl(tmp_path / "long.jsonl", budget(40_000, 250_000), every=1)
     env = {"GLOSE_DB": str(db_path), "PATH": "/usr/bin:/bin"}
-    importing = subprocess.Popen([sys.executable, "-m", "app.cli", "import", "--no-nlp", "--layer", "big",
+    importing = subprocess.Popen([sys.executable, "-m", "glose", "import", "--no-nlp", "--layer", "big",
                                   "--max-bytes", "50000000", str(tmp_path / "long.jsonl")],
                                  cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     outcome = run_annotators(db_path, corpus, annotators=4, actions=budget(80, 1000), seed=5, folder=tmp_path)

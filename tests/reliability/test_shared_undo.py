@@ -5,10 +5,10 @@ import sqlite3
 
 import pytest
 
-from db import annotations, layers
-from db.connection import open_db
-from db.edits import Editor
-from db.errors import EditRefused
+from glose.db import annotations, layers
+from glose.db.connection import open_db
+from glose.db.edits import Editor
+from glose.db.errors import EditRefused
 from tests.tui_data import at
 
 
@@ -34,8 +34,8 @@ def test_a_deleted_span_id_is_never_given_to_another_annotator(db_path, shared_d
 
 def test_ids_of_rows_deleted_before_the_upgrade_are_not_reused(tmp_path):
     """A database from before ids were kept: the counters start above every id the log names."""
-    from db.migrations import migrate
-    from db.connection import APPLICATION_ID
+    from glose.db.migrations import migrate
+    from glose.db.connection import APPLICATION_ID
     import sqlite_utils
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)

@@ -12,10 +12,10 @@ import uuid
 
 import pytest
 
-from app.tui.article_screen import ArticleScreen
-from db import annotations
-from db.connection import open_db
-from db.edits import Editor
+from glose.tui.article_screen import ArticleScreen
+from glose.db import annotations
+from glose.db.connection import open_db
+from glose.db.edits import Editor
 from tests.test_tui_annotator import app_for, open_article, rows
 from tests.tui_data import at
 
@@ -137,8 +137,8 @@ async def test_read_only_mode_writes_nothing(db_path, shared_doc):
 
 async def test_a_damaged_file_found_in_the_background_turns_the_app_read_only(tmp_path, monkeypatch):
     """A file too large to check before the app opens is checked in the background."""
-    from app.textnorm import normalize
-    from db import connection
+    from glose.textnorm import normalize
+    from glose.db import connection
     from tests.tui_data import add_doc
 
     path = tmp_path / "damaged.db"

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from db.connection import open_db
-from db.edits import Editor
+from glose.db.connection import open_db
+from glose.db.edits import Editor
 from tests.reliability.conftest import budget
 from tests.test_e2e_tmux import Tmux, glose_command
 from tests.tui_data import build

@@ -23,9 +23,9 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from db.connection import open_db
-from db.edits import Editor
-from db.errors import EditRefused, is_busy
+from glose.db.connection import open_db
+from glose.db.edits import Editor
+from glose.db.errors import EditRefused, is_busy
 
 LABELS = ("PER", "ORG", "LOC", "MISC", "CLAIM", "CUE", "SOURCE")
 SHARED_NAMES = ("Ban Ki-moon", "Stéphane Dujarric", "l'OSDH", "Bachar al-Assad")
