@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from glose.textnorm import visible
+from glose.plaintext import visible
 from glose.db.connection import open_db, resolve_path
 from glose.db.errors import GloseError, describe
 

@@ -19,7 +19,8 @@ import sqlite_utils
 
 from glose.nlp import parse
 from glose.preannotate import suggestions_of, tokens_of
-from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash, visible
+from glose.plaintext import visible
+from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash
 from glose.db import annotations, documents, layers
 from glose.db.annotations import SPAN_LABELS
 from glose.db.errors import describe

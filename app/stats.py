@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from glose.textnorm import visible
+from glose.plaintext import visible
 
 
 def render_stats(db: sqlite_utils.Database, path: Path) -> Group:

@@ -16,17 +16,9 @@ import json
 import re
 import unicodedata
 
-_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
-_CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
-_CONTROL_PICTURES[ord("\t")] = " "
-del _CONTROL_PICTURES[ord("\n")]
-# C1 controls (U+0080..U+009F) include CSI (U+009B), which some terminals obey.
-_CONTROL_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
-# Bidirectional overrides and isolates can reorder what the terminal shows.
-_CONTROL_PICTURES.update({code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+from glose.plaintext import STAND_INS
 
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029")
-# Lone surrogates (from badly decoded scrapes) cannot be encoded: one stand-in each.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -35,13 +27,7 @@ def normalize(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _SURROGATES.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
-    return text.translate(_CONTROL_PICTURES)
-
-
-def visible(name: str) -> str:
-    """A file name, label or title made safe to print on one terminal line:
-    every control character, newlines included, becomes a visible stand-in."""
-    return _SURROGATES.sub("\ufffd", name).translate(_CONTROL_PICTURES).replace("\n", "\u2424")
+    return text.translate(STAND_INS)
 
 
 def one_line_name(name: str) -> str:

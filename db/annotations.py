@@ -126,6 +126,11 @@ def replace_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int, rows: B
                after={"spans": len(rows.spans), "relations": len(rows.relations)})
 
 
+def canonical_names(db: sqlite_utils.Database) -> list[str]:
+    """Every canonical source's name, in alphabetical order."""
+    return [row[0] for row in db.execute("SELECT name FROM canonical_sources ORDER BY name")]
+
+
 _SPAN_ROWS = ("SELECT spans.*, canonical_sources.name AS canonical FROM spans"
               " LEFT JOIN canonical_sources ON canonical_sources.id = spans.canonical_id")
 

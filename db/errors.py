@@ -20,6 +20,10 @@ class ReadOnly(GloseError):
     """The database can be read but not written (file or folder permissions, or --read-only)."""
 
 
+class UnknownDocument(GloseError, LookupError):
+    """No (complete) document has that id."""
+
+
 class EditRefused(GloseError):
     """An edit (or an undo/redo) that would touch a row that is gone, changed or not
     this annotator's; nothing was changed."""

@@ -21,3 +21,24 @@ def log(db: sqlite_utils.Database, *, grp: int, kind: str, action: str, annotato
         [annotator_id, doc_id, layer_id, grp, kind, action, target, target_id,
          json.dumps(before, ensure_ascii=False) if before is not None else None,
          json.dumps(after, ensure_ascii=False) if after is not None else None, ref_grp])
+
+
+def last_id(db: sqlite_utils.Database) -> int:
+    """The newest event's id (0 for an empty log): a reader's bookmark."""
+    return db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+
+def touched_since(db: sqlite_utils.Database, after_id: int, doc_id: int,
+                  layer_id: int) -> tuple[int, dict[str, set[int]]]:
+    """The spans and relations of a layer on a document that events after ``after_id``
+    changed (whoever made them: this window, another one, an undo), as
+    ``(newest event id seen, {"spans": ids, "relations": ids})``."""
+    touched: dict[str, set[int]] = {"spans": set(), "relations": set()}
+    newest = after_id
+    for event_id, table, row_id in db.execute(
+            "SELECT id, target, target_id FROM events WHERE id > ? AND doc_id = ? AND layer_id = ?",
+            [after_id, doc_id, layer_id]):
+        newest = max(newest, event_id)
+        if table in touched:
+            touched[table].add(row_id)
+    return newest, touched

@@ -2,7 +2,7 @@
 row from the event log answers exactly as a model loaded afresh."""
 from __future__ import annotations
 
-from glose.tui.document_model import DocumentModel
+from glose.document_model import DocumentModel
 from glose.db import documents
 from glose.db.edits import Editor
 from tests.tui_data import TEXT, at, build

@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from glose.widgets.article_view import ArticleView, _wrap
-from glose.widgets.highlight import Highlight
+from glose.widgets.data import Highlight
 
 PARAGRAPH = (
     "Les Nations unies ne peuvent vérifier de manière indépendante ces informations, "

@@ -37,8 +37,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from glose.widgets._plain import STAND_INS
-from glose.widgets.highlight import Highlight
+from glose.plaintext import STAND_INS
+from glose.vocabulary import SPAN_LABELS, STATES
+from glose.widgets.data import Highlight
 
 _LEADING_SPACES = re.compile(" *")
 _WORD_THEN_SPACES = re.compile(r"([^ ]+)( *)")
@@ -46,13 +47,10 @@ _WORD_THEN_SPACES = re.compile(r"([^ ]+)( *)")
 _WORD = re.compile(r"\w+(?:-\w+)*")
 """What the caret jumps over by word: hyphenated compounds (a-t-il) are one word."""
 
-LABEL_COMPONENTS = {
-    label: f"article-view--{label.lower()}"
-    for label in ("PER", "ORG", "LOC", "MISC", "CLAIM", "CUE", "SOURCE")
-}
+LABEL_COMPONENTS = {label: f"article-view--{label.lower()}" for label in SPAN_LABELS}
 """Component class of each highlight label (shared with `Legend`)."""
 
-STATE_COMPONENTS = {state: f"article-view--{state}" for state in ("pending", "accepted", "rejected")}
+STATE_COMPONENTS = {state: f"article-view--{state}" for state in STATES}
 """Component class of each highlight state (shared with `Legend`)."""
 
 HIGHLIGHT_CSS = """

@@ -1,7 +1,6 @@
 """`ClaimsPanel`: the document's claims in reading order, one row each."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, Iterable
 
 from rich.cells import cell_len
@@ -13,33 +12,20 @@ from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from glose.widgets._plain import one_line
+from glose.plaintext import one_line
+from glose.vocabulary import ACCEPTED, DIRECT, INDIRECT, MIXED, PENDING, REJECTED
+from glose.widgets.data import ClaimRow
 
-STATE_MARKERS = {"pending": "?", "accepted": "✓", "rejected": "✗"}
+__all__ = ["ClaimRow", "ClaimsPanel"]
+
+STATE_MARKERS = {PENDING: "?", ACCEPTED: "✓", REJECTED: "✗"}
 """The glyph opening each row, by claim state (readable without colour)."""
 
-QUOTE_MARKERS = {"direct": "D", "indirect": "I", "mixed": "M"}
+QUOTE_MARKERS = {DIRECT: "D", INDIRECT: "I", MIXED: "M"}
 """A one-cell mark of the quote type after the state marker (a letter: a « would
 run into the claim's own guillemets)."""
 
 NO_SOURCE = "no source"
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRow:
-    """One claim as the panel shows it (plain data: text is never parsed as markup)."""
-
-    id: int
-    excerpt: str
-    """The claim's text (any length: the panel truncates it)."""
-    source: str = ""
-    """The source mention(s) as text, or "" when the claim has none yet."""
-    cue: str = ""
-    """The cue's text, or ""."""
-    state: str = "pending"
-    """pending | accepted | rejected."""
-    quote_type: str | None = None
-    """direct | indirect | mixed, or None when unknown."""
 
 
 class ClaimsPanel(OptionList):
@@ -166,7 +152,7 @@ class ClaimsPanel(OptionList):
     def _row(self, claim: ClaimRow) -> Content:
         """One row, `self._row_width` cells wide at most: the source gets up to 2/5
         of it, the cue 1/5, the excerpt the rest."""
-        state = claim.state if claim.state in STATE_MARKERS else "pending"
+        state = claim.state if claim.state in STATE_MARKERS else PENDING
         marker = (STATE_MARKERS[state], self._style(state))
         quote = QUOTE_MARKERS.get(claim.quote_type or "", " ")
         source = one_line(claim.source)

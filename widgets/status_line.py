@@ -8,7 +8,8 @@ from textual.style import Style
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from glose.widgets._plain import one_line
+from glose.plaintext import one_line
+from glose.vocabulary import PENDING
 
 
 SAVE_STATES = ("saved", "saving", "not saved", "read-only")
@@ -80,7 +81,7 @@ class StatusLine(Widget):
             [
                 Content.assemble((one_line(self.annotator), style("annotator"))),
                 Content(one_line(self.document)),
-                Content.assemble((pending, style("pending")) if self.pending else pending),
+                Content.assemble((pending, style(PENDING)) if self.pending else pending),
                 self._save_content(style),
                 *([Content(one_line(self.detail))] if self.detail else []),
             ]

@@ -8,7 +8,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from glose.textnorm import visible
+from glose.plaintext import visible
 from glose.tui.document_list import DocumentListScreen
 from glose.db import connection
 from glose.db.connection import integrity_problem, is_read_only, open_db, why_not_writable

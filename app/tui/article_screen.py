@@ -1,23 +1,20 @@
-"""The annotator: one article, its entities and claim frames, every action by key.
+"""The article screen: one article, its entities and claim frames, every action by key.
 
-Each action is one ``db.edits.Editor`` call (one transaction, logged) and is
-committed before the screen redraws and says "saved". The screen keeps no
-annotation state of its own beyond what ``DocumentModel`` reads; after a change
-it redraws only the highlights the change touched.
+The rules live in ``glose.session.AnnotationSession``; this screen binds keys to
+them, shows what they select, and runs the edits they return. Each edit is one
+Editor call (one transaction, logged), committed before the screen redraws and
+says "saved"; it then redraws only the highlights the change touched.
 
-Other processes write to the same file (other annotators, the same annotator
-in another window, imports): every edit goes through ``_edit``, which waits
-for a busy database without freezing the screen, and turns any database error
-or refusal into "not saved: why" on the status line, leaving the screen as
-the database is. A timer re-reads what others changed.
+Other processes write to the same file (other annotators, the same annotator in
+another window, imports): ``_run`` waits for a busy database without freezing the
+screen, and turns any database error or refusal into "not saved: why" on the
+status line, leaving the screen as the database is. A timer re-reads what others
+changed.
 """
 from __future__ import annotations
 
 import sqlite3
 import time
-from bisect import bisect_right
-from typing import Any, Callable
-from urllib.parse import urlparse
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,25 +22,20 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from glose.tui.document_model import MENTION_LABELS, DocumentModel, hint_labels
-from glose.tui.hint_mode import HintModeScreen
+from glose.db.errors import GloseError, is_busy
+from glose.document_model import Changes
+from glose.plaintext import one_line
+from glose.session import AnnotationSession, Edit, Outcome, Refusal, reason
+from glose.tui.hint_mode import HintModeScreen, hint_labels
 from glose.tui.modals import ChoiceModal, PromptModal
-from glose.db import annotations, documents, layers
-from glose.db.edits import Editor
-from glose.db.errors import EditRefused, GloseError, describe, is_busy
-from glose.widgets._plain import one_line
+from glose.vocabulary import ACCEPTED, CLAIM, CUE, REJECTED, SOURCE, SPAN_LABELS
 from glose.widgets.article_view import ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
 from glose.widgets.legend import Legend
 from glose.widgets.status_line import StatusLine
 
-LABEL_KEYS = {"1": "PER", "2": "ORG", "3": "LOC", "4": "MISC", "5": "CLAIM", "6": "CUE", "7": "SOURCE"}
-QUOTE_TYPES = ("direct", "indirect", "mixed")
-CLAIM_TYPES = ("statistic", "accusation", "prediction", "opinion", "event", "other")
-
-
-def _start(span: dict) -> int:
-    return span["start"]
+LABEL_KEYS = {str(number): label for number, label in enumerate(SPAN_LABELS, start=1)}
+"""1..7: PER ORG LOC MISC CLAIM CUE SOURCE."""
 
 
 def _key(binding_key: str, action: str, description: str, *, show: bool = False, id: str | None = None) -> Binding:
@@ -64,14 +56,14 @@ class ArticleScreen(Screen):
         _key("p", "next('pending')", "Next pending", id="next_pending"),
         _key("P", "next('pending', -1)", "Prev pending", id="previous_pending"),
         _key("tab", "toggle_panel", "Claims list ⇄ text", id="toggle_panel"),
-        _key("a", "set_state('accepted', True)", "Accept", show=True, id="accept"),
-        _key("A", "set_state('accepted', False)", "Accept this part only", id="accept_part"),
-        _key("x", "set_state('rejected', True)", "Reject", show=True, id="reject"),
-        _key("X", "set_state('rejected', False)", "Reject this part only", id="reject_part"),
+        _key("a", f"set_state('{ACCEPTED}', True)", "Accept", show=True, id="accept"),
+        _key("A", f"set_state('{ACCEPTED}', False)", "Accept this part only", id="accept_part"),
+        _key("x", f"set_state('{REJECTED}', True)", "Reject", show=True, id="reject"),
+        _key("X", f"set_state('{REJECTED}', False)", "Reject this part only", id="reject_part"),
         _key("s", "link_source", "Link source", show=True),
-        _key("S", "selection_to('SOURCE')", "Selection → source mention", id="selection_to_source"),
+        _key("S", f"selection_to('{SOURCE}')", "Selection → source mention", id="selection_to_source"),
         _key("r", "remove_source", "Remove a source link"),
-        _key("c", "selection_to('CUE')", "Selection → cue", id="selection_to_cue"),
+        _key("c", f"selection_to('{CUE}')", "Selection → cue", id="selection_to_cue"),
         _key("C", "clear_cue", "Clear cue"),
         _key("g", "canonical", "Canonical source"),
         *(_key(k, f"label('{label}')", f"Label {label} (selection: new span)", id=f"label_{label.lower()}")
@@ -113,11 +105,7 @@ class ArticleScreen(Screen):
     def __init__(self, doc_id: int):
         super().__init__()
         self.doc_id = doc_id
-        self.current: int | None = None  # the span the next action applies to
-        self.claim: int | None = None  # the claim sources and cues attach to
-        self.editor: Editor | None = None  # None: read-only (self.read_only says why)
-        self.read_only = ""
-        self._waiting: tuple[Callable[[], Any], Callable[[Any], None] | None, float] | None = None
+        self._waiting: tuple[Edit, float] | None = None
         self._data_version = 0
 
     def compose(self) -> ComposeResult:
@@ -130,26 +118,20 @@ class ArticleScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        db = self.app.db
         try:
-            doc = documents.get_document(db, self.doc_id)
-            if doc is not None:
-                layer_id = self._open_layer()
+            self.session = AnnotationSession(self.app.db, self.app.annotator, self.doc_id,
+                                             read_only=self.app.read_only)
         except (GloseError, sqlite3.Error) as exc:
-            self.app.notify(f"Cannot open document {self.doc_id}: {_reason(exc)}", severity="error")
+            self.app.notify(f"Cannot open document {self.doc_id}: {reason(exc)}", severity="error")
             self.app.pop_screen()
             return
-        if doc is None:
-            self.app.notify(f"No document {self.doc_id}", severity="error")
-            self.app.pop_screen()
-            return
-        title = one_line(doc["title"])
+        title = one_line(self.session.title)
         self.title = title if len(title) <= 48 else title[:47] + "…"
-        self.model = DocumentModel(db, self.doc_id, layer_id, doc["text"])
+        model = self.session.model
         view = self.query_one(ArticleView)
-        view.set_document(doc["text"], self.model.highlights())
+        view.set_document(model.text, model.highlights())
         panel = self.query_one(ClaimsPanel)
-        panel.set_claims(self.model.claim_rows())
+        panel.set_claims(model.claim_rows())
         panel.border_title = "claims · ? pending ✓ accepted ✗ rejected · D direct I indirect M mixed"
         status = self.query_one(StatusLine)
         status.annotator = self.app.annotator
@@ -159,38 +141,32 @@ class ArticleScreen(Screen):
         self.set_interval(self.POLL_S, self._poll)
         self._refresh_status()
 
-    def _open_layer(self) -> int:
-        """The layer to show: the annotator's own (created and seeded from the
-        suggestions on first opening), or, read-only, what exists to read."""
-        db, annotator = self.app.db, self.app.annotator
-        self.read_only = self.app.read_only
-        if not self.read_only:
-            try:
-                self.editor = Editor(db, annotator, self.doc_id)
-                self.editor.seed()  # first opening: start from the suggestions
-                return self.editor.layer_id
-            except (GloseError, sqlite3.Error) as exc:  # busy past the timeout, disk full...
-                self.editor = None
-                self.read_only = f"your layer could not be prepared ({_reason(exc)}); reopen to retry"
-        own = layers.find_layer(db, annotator)
-        if own is not None and annotations.has_annotations(db, self.doc_id, own):
-            return own
-        return layers.find_layer(db, layers.SUGGESTIONS) or own or 0
-
     # --- Showing -------------------------------------------------------------
 
     @property
     def view(self) -> ArticleView:
         return self.query_one(ArticleView)
 
+    @property
+    def model(self):
+        return self.session.model
+
+    @property
+    def current(self) -> int | None:
+        return self.session.current
+
+    @property
+    def claim(self) -> int | None:
+        return self.session.claim
+
     def _select(self, span_id: int | None, *, move_caret: bool = True) -> None:
-        self.current = span_id
-        span = self.model.spans.get(span_id) if span_id is not None else None
-        if span is not None and span["label"] == "CLAIM":
-            self.claim = span_id
+        """Select a span and show it: reversed in the text with what belongs to it,
+        highlighted in the claims list, the caret on it."""
+        session = self.session
+        session.select(span_id)
+        span = session.span(span_id)
+        if span is not None and span["label"] == CLAIM:
             self.query_one(ClaimsPanel).select(span_id)
-        elif span is not None and len(claims := self.model.claims_of(span_id)) == 1:
-            self.claim = claims[0]
         self.view.select(span_id, self.model.related(span_id) if span_id is not None else ())
         if span is not None and move_caret:
             self.view.move_caret(span["start"])
@@ -202,68 +178,59 @@ class ArticleScreen(Screen):
         status.pending = len(self.model.pending)
         if self._read_only_reason:
             status.save_state, status.save_note = "read-only", self._read_only_reason
-        span = self.model.spans.get(self.current) if self.current is not None else None
-        detail = []
-        if span is not None:
-            attrs = span["attrs"]
-            detail = [f"{span['label']} {span['state']}"]
-            detail += [attrs[k] for k in ("quote_type", "claim_type") if attrs.get(k)]
-            detail += ["check-worthy"] if attrs.get("checkworthy") else []
-            detail += [f"= {span['canonical']}"] if span.get("canonical") else []
-            detail += ["note"] if attrs.get("note") else []
-            detail += ["evidence"] if attrs.get("evidence") else []
-        if self.claim is not None and self.claim != self.current and self.claim in self.model.spans:
-            detail.append(f"claim: {self.model.span_text(self.model.spans[self.claim])[:30]}")
-        status.detail = " ".join(detail)
+        status.detail = self.session.status_detail()
 
-    def _changed(self, message: str | None = None):
-        """Redraw after a committed change (the database is already up to date);
-        return what changed. A message means this screen's own change: saved."""
-        changes = self.model.refresh()
+    def _redraw(self, changes: Changes, *, move_caret: bool = False) -> None:
+        """Redraw what a refresh of the model changed (the database is up to date);
+        ``move_caret``: the edit selected something else, show it."""
         self.view.update_highlights(changes.highlights, changes.removed)
         panel = self.query_one(ClaimsPanel)
         if changes.claim_order and [row.id for row in panel.claims] != [c["id"] for c in self.model.claims]:
             panel.set_claims(self.model.claim_rows())
         elif changes.claims:
             panel.update_claims(self.model.claim_rows(changes.claims))
-        if self.current not in self.model.spans:
-            self.current = None
-        if self.claim not in self.model.spans:
-            self.claim = None
-        self._select(self.current, move_caret=False)
-        if message:
-            self._set_saved("saved")
-            self.notify(message, timeout=2)
-        return changes
+        self._select(self.current, move_caret=move_caret)
+
+    def _show(self, outcome: Outcome) -> None:
+        """Run an action's outcome: an edit, or a refusal to say."""
+        if isinstance(outcome, Refusal):
+            self.app.bell()
+            if outcome.message:
+                self.notify(outcome.message, severity="warning")
+        elif isinstance(outcome, Edit):
+            self._run(outcome)
 
     # --- Writing: one edit at a time, waiting for a busy database ---------------
 
-    def _edit(self, change: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        """Run ``change`` (one Editor call, one transaction), then ``done(result)``.
+    @property
+    def _read_only_reason(self) -> str:
+        """Why nothing can be written from this screen (empty: it can)."""
+        return self.session.read_only or self.app.read_only
+
+    def _run(self, edit: Edit) -> None:
+        """Run an edit, then redraw and say what it did.
 
         While another process holds the write lock the edit is retried on a timer
         (the screen keeps answering and says "saving…") for up to
         ``LOCK_PATIENCE_S``; any failure leaves the database as it was and says
         "not saved" with the reason. One edit waits at a time.
         """
-        if self.editor is None or self._read_only_reason:
-            self.app.bell()
-            self.notify(f"Read-only: {self._read_only_reason}", severity="warning")
+        if self._read_only_reason:
+            self._show(Refusal(f"Read-only: {self._read_only_reason}"))
             self._refresh_status()
             return
         if self._waiting is not None:
-            self.app.bell()
-            self.notify("Still saving the previous change: the database is busy", severity="warning")
+            self._show(Refusal("Still saving the previous change: the database is busy"))
             return
-        self._waiting = (change, done, time.monotonic() + self.LOCK_PATIENCE_S)
+        self._waiting = (edit, time.monotonic() + self.LOCK_PATIENCE_S)
         self._attempt()
 
     def _attempt(self) -> None:
         if self._waiting is None:
             return
-        change, done, deadline = self._waiting
+        edit, deadline = self._waiting
         try:
-            result = change()
+            result = edit.run()
         except (GloseError, sqlite3.Error) as exc:
             if is_busy(exc) and time.monotonic() < deadline:
                 self._set_saved("saving", "waiting for the database (another process is writing)")
@@ -276,31 +243,29 @@ class ArticleScreen(Screen):
             self._waiting = None
             raise
         self._waiting = None
+        if edit.uses_selection:
+            self.view.action_clear_selection()
+        self._set_saved("saved")
         try:
-            if done is not None:
-                done(result)
-            else:
-                self._changed()
-                self._set_saved("saved")
+            changes = self.session.refresh()
         except sqlite3.Error as exc:  # saved, but reading it back failed
-            self._set_saved("saved")
-            self.notify(f"Saved, but the screen could not read it back: {describe(exc)}", severity="error")
+            self.notify(f"Saved, but the screen could not read it back: {reason(exc)}", severity="error")
+            return
+        selected = self.session.current
+        message = edit.then(result, changes)
+        self._redraw(changes, move_caret=self.session.current != selected)
+        if message:
+            self.notify(message, timeout=2)
 
     def _not_saved(self, exc: BaseException) -> None:
         """Say why a change was not saved, and show the database as it is."""
-        reason = _reason(exc)
-        self._set_saved("not saved", reason)
-        self.notify(f"Not saved: {reason}", severity="error", timeout=4)
+        self._set_saved("not saved", reason(exc))
+        self.notify(f"Not saved: {reason(exc)}", severity="error", timeout=4)
         self._reread()
 
     def _set_saved(self, state: str, note: str = "") -> None:
         status = self.query_one(StatusLine)
         status.save_state, status.save_note = state, note
-
-    @property
-    def _read_only_reason(self) -> str:
-        """Why nothing can be written from this screen (empty: it can)."""
-        return self.read_only or self.app.read_only
 
     def _read_data_version(self) -> int:
         return self.app.db.execute("PRAGMA data_version").fetchone()[0]
@@ -318,41 +283,16 @@ class ArticleScreen(Screen):
 
     def _reread(self) -> None:
         try:
-            self._changed()
+            self._redraw(self.session.refresh())
         except sqlite3.Error as exc:
-            self._set_saved("not saved", f"cannot read the database: {describe(exc)}")
-
-    def _need(self, span_id: int | None, what: str = "an annotation") -> dict | None:
-        span = self.model.spans.get(span_id) if span_id is not None else None
-        if span is None:
-            self.notify(f"Select {what} first (n, e, p or move the caret onto it)", severity="warning")
-        return span
-
-    def _selection(self) -> tuple[int, int] | None:
-        selection = self.view.selection
-        if selection is None:
-            self.notify("Select text first: shift+arrows extend from the caret", severity="warning")
-            return None
-        start, end = selection
-        text = self.model.text
-        while start < end and text[start].isspace():  # a span never starts or ends on a space
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        return (start, end) if start < end else None
+            self._set_saved("not saved", f"cannot read the database: {reason(exc)}")
 
     # --- Messages from widgets -----------------------------------------------
 
     def on_article_view_caret_moved(self, event: ArticleView.CaretMoved) -> None:
-        """The caret picks the innermost span under it, except at the start of the
-        selected span (so ``n`` then ``a`` accepts the claim, not an entity it starts
-        with); moving on inside a span reaches what is nested in it."""
-        current = self.model.spans.get(self.current) if self.current is not None else None
-        if current is not None and current["start"] == event.offset:
-            return
-        span = self.model.innermost_at(event.offset)
-        if span is not None and span["id"] != self.current:
-            self._select(span["id"], move_caret=False)
+        span_id = self.session.at_caret(event.offset)
+        if span_id is not None:
+            self._select(span_id, move_caret=False)
 
     def on_article_view_highlight_clicked(self, event: ArticleView.HighlightClicked) -> None:
         self._select(event.highlight_id, move_caret=False)
@@ -372,9 +312,7 @@ class ArticleScreen(Screen):
         if self.query_one(ClaimsPanel).has_focus:
             self.view.focus()
         elif self._waiting is not None:  # leaving would drop the change that waits
-            self.app.bell()
-            self.notify("A change is still waiting for the database; wait for 'saved' or 'not saved'",
-                        severity="warning")
+            self._show(Refusal("A change is still waiting for the database; wait for 'saved' or 'not saved'"))
         else:
             self.app.pop_screen()
 
@@ -383,275 +321,123 @@ class ArticleScreen(Screen):
         (self.view if panel.has_focus else panel).focus()
 
     def action_next(self, kind: str, direction: int = 1) -> None:
-        items = {"claim": self.model.claims, "entity": self.model.entities, "pending": self.model.pending}[kind]
-        if not items:
-            self.notify(f"No {kind} in this document", severity="warning")
-            return
-        here = self.view.caret
-        if direction > 0:
-            index = bisect_right(items, here, key=_start)
+        found = self.session.next_item(kind, direction, self.view.caret)
+        if isinstance(found, Refusal):
+            self._show(found)
         else:
-            index = bisect_right(items, here - 1, key=_start) - 1
-        self._select(items[index % len(items)]["id"])
+            self._select(found)
 
-    # --- Review --------------------------------------------------------------
+    # --- Actions: the session decides, the screen runs and shows ------------------
 
     def action_set_state(self, state: str, whole_frame: bool) -> None:
-        span = self._need(self.current)
-        if span is None:
-            return
-        spans, relations = [span["id"]], []
-        frame = self.model.frame(span["id"]) if whole_frame else None
-        if frame is not None:
-            relations = [r["id"] for r in frame.source_relations]
-            relations += [frame.cue_relation["id"]] if frame.cue_relation else []
-            if frame.cue:
-                spans.append(frame.cue["id"])
-            if state == "accepted":  # accepting a frame accepts who said it too
-                spans += [s["id"] for s in frame.sources]
-        elif state == "rejected":  # a rejected mention can no longer be anyone's source
-            relations = [r["id"] for r in self.model.relations_to(span["id"])]
-        verb = "accept" if state == "accepted" else "reject"
-
-        def done(changed: int) -> None:
-            if changed:
-                self._changed(f"{verb}ed {'frame' if frame else span['label']}")
-            else:
-                self._set_saved("saved")
-                self.notify(f"Already {state}", timeout=2)
-
-        self._edit(lambda: self.editor.set_states(state, spans, relations,
-                                                  action=f"{verb}_{'frame' if frame else 'span'}"), done)
+        self._show(self.session.set_state(state, whole_frame))
 
     def action_label(self, label: str) -> None:
-        selection = self.view.selection
-        if selection is not None:
-            bounds = self._selection()
-            if bounds is None:
-                return
-            def made(span_id: int) -> None:
-                self.view.action_clear_selection()
-                self.current = span_id
-                self._changed(f"new {label}")
-
-            self._edit(lambda: self.editor.add_span(*bounds, label), made)
-            return
-        span = self._need(self.current)
-        if span is not None and span["label"] != label:
-            self._edit(lambda: self.editor.relabel(span["id"], label), lambda _: self._changed(f"now {label}"))
+        self._show(self.session.label(label, self.view.selection))
 
     def action_edge(self, which: str, direction: int) -> None:
-        span = self._need(self.current)
-        if span is None:
-            return
-        model = self.model
-        if which == "start":
-            value = model.grow_start(span) if direction < 0 else model.shrink_start(span)
-        else:
-            value = model.grow_end(span) if direction > 0 else model.shrink_end(span)
-        if value is None or value == span[which]:
-            self.app.bell()
-            return
-        self._edit(lambda: self.editor.update_span(span["id"], action=f"{which}_edge", **{which: value}))
+        self._show(self.session.edge(which, direction))
 
     def action_delete_span(self) -> None:
-        span = self._need(self.current)
-        if span is not None:
-            self._edit(lambda: self.editor.delete_span(span["id"]), lambda _: self._changed(f"deleted {span['label']}"))
+        self._show(self.session.delete())
 
-    # --- Frames: sources and cues ----------------------------------------------
+    def action_selection_to(self, label: str) -> None:
+        self._show(self.session.selection_to(label, self.view.selection))
 
-    def _claim(self) -> dict | None:
-        return self._need(self.claim, "a claim")
+    def action_clear_cue(self) -> None:
+        self._show(self.session.clear_cue())
+
+    def action_quote_type(self) -> None:
+        self._show(self.session.next_quote_type())
+
+    def action_checkworthy(self) -> None:
+        self._show(self.session.toggle_checkworthy())
+
+    def action_undo(self) -> None:
+        self._show(self.session.undo())
+
+    def action_redo(self) -> None:
+        self._show(self.session.redo())
+
+    def action_toggle_done(self) -> None:
+        self._show(self.session.toggle_done())
+
+    # --- Actions that ask first ---------------------------------------------------
 
     def action_link_source(self) -> None:
-        claim = self._claim()
-        if claim is None:
+        """Hint letters on the candidate mentions on screen; ``/`` to pick by name."""
+        candidates = self.session.source_candidates(self.view.visible_range())
+        if isinstance(candidates, Refusal):
+            self._show(candidates)
             return
-        mentions = self.model.source_candidates(claim["id"])
-        if not mentions:
-            self.notify("No mention to link: select its text and press S", severity="warning")
-            return
-        start, end = self.view.visible_range()
-        candidates = [m for m in mentions if m["start"] < end and m["end"] > start]
         if not candidates:  # nothing on screen to hint: pick by name
             self._picked_source("search")
             return
         labels = hint_labels(len(candidates))
-        self.view.set_hints({span["id"]: hint for span, hint in zip(candidates, labels)})
-        hints = {hint: span["id"] for span, hint in zip(candidates, labels)}
+        self.view.set_hints({span["id"]: hint for span, hint in zip(candidates, labels, strict=True)})
+        hints = {hint: span["id"] for span, hint in zip(candidates, labels, strict=True)}
         prompt = "source of the claim: type the letters on a mention · / type a name · escape cancels"
         self.app.push_screen(HintModeScreen(hints, prompt), self._picked_source)
 
     def _picked_source(self, picked) -> None:
         self.view.clear_hints()
         if picked == "search":
-            claim = self.model.spans[self.claim]
-            options = [(self._mention_label(s), s["id"]) for s in self.model.source_candidates(claim["id"])]
+            candidates = self.session.source_candidates()
+            if isinstance(candidates, Refusal):
+                self._show(candidates)
+                return
+            options = [(self.session.mention_label(s), s["id"]) for s in candidates]
             self.app.push_screen(PromptModal("Source: type part of a name", options=options, free_text=False),
                                  self._picked_source)
-        elif picked is not None and self.claim is not None:
-            if picked not in self.model.spans:  # deleted in another window meanwhile
-                self._not_saved(EditRefused("that mention no longer exists; nothing was changed"))
-                return
-            claim, name = self.claim, self.model.source_name(self.model.spans[picked])
-            self._edit(lambda: self.editor.link(claim, picked, "SAID_BY"), lambda _: self._changed(f"source: {name}"))
-
-    def _mention_label(self, span: dict) -> str:
-        """A mention as the name picker lists it: its text, who it is, where."""
-        text, name = self.model.span_text(span), self.model.source_name(span)
-        who = text if name == text else f"{text} (= {name})"
-        return f"{who} · {span['label']} · paragraph {self.model.paragraph_of(span['start'])}"
-
-    def action_selection_to(self, label: str) -> None:
-        """The selected text becomes the claim's cue (CUE) or a source mention (SOURCE)."""
-        claim, bounds = self._claim(), self._selection()
-        if claim is None or bounds is None:
-            return
-        def made(_) -> None:
-            self.view.action_clear_selection()
-            self._changed("cue set" if label == "CUE" else "new source mention, linked")
-            if claim["id"] in self.model.spans:
-                self._select(claim["id"])  # back on the claim: the next `n` goes to the next one
-
-        self._edit(lambda: self.editor.add_span(*bounds, label, link_to=claim["id"]), made)
+        elif picked is not None:
+            self._show(self.session.link_source(picked))
 
     def action_remove_source(self) -> None:
-        claim = self._claim()
-        if claim is None:
+        choices = self.session.remove_choices()
+        if isinstance(choices, Refusal):
+            self._show(choices)
             return
-        frame = self.model.frame(claim["id"])
-        if frame is None or not frame.sources:
-            self.notify("This claim has no source link", severity="warning")
-            return
-        choices = [(str(i + 1), self.model.source_name(s), rel["id"])
-                   for i, (s, rel) in enumerate(zip(frame.sources, frame.source_relations))][:9]
-
-        def remove(relation_id) -> None:
-            if relation_id is not None:
-                self._edit(lambda: self.editor.unlink(relation_id), lambda _: self._changed("source link removed"))
-
-        self.app.push_screen(ChoiceModal("Remove which source link?", choices), remove)
-
-    def action_clear_cue(self) -> None:
-        claim = self._claim()
-        if claim is None:
-            return
-        frame = self.model.frame(claim["id"])
-        if frame is None or frame.cue_relation is None:
-            self.notify("This claim has no cue", severity="warning")
-            return
-        relation_id = frame.cue_relation["id"]
-        self._edit(lambda: self.editor.unlink(relation_id), lambda _: self._changed("cue cleared"))
+        self.app.push_screen(ChoiceModal("Remove which source link?",
+                                         [(c.key, c.label, c.relation_id) for c in choices]),
+                             lambda relation_id: relation_id is not None
+                             and self._show(self.session.unlink(relation_id)))
 
     def action_canonical(self) -> None:
-        span = self._need(self.current, "a mention")
-        if span is None:
-            return
-        if span["label"] not in MENTION_LABELS:
-            self.notify("Canonical sources tie mentions (PER, ORG, LOC, MISC, SOURCE)", severity="warning")
-            return
         try:
-            names = [row[0] for row in self.app.db.execute("SELECT name FROM canonical_sources ORDER BY name")]
+            prompt = self.session.canonical_prompt()
         except sqlite3.Error as exc:
             self._not_saved(exc)
             return
-        value = span.get("canonical") or self.model.span_text(span)
-
-        def tie(name) -> None:
-            if name is not None:
-                self._edit(lambda: self.editor.set_canonical(span["id"], name or None),
-                           lambda _: self._changed(f"tied to {name}" if name else "untied"))
-
+        if isinstance(prompt, Refusal):
+            self._show(prompt)
+            return
+        value, names = prompt
         self.app.push_screen(PromptModal("Canonical source (empty to untie)", value=value,
-                                         options=[(n, n) for n in names]), tie)
-
-    # --- Attributes ------------------------------------------------------------
-
-    def _set_attr(self, span: dict, key: str, value, action: str) -> None:
-        attrs = dict(span["attrs"])
-        if value in (None, "", False):
-            attrs.pop(key, None)
-        else:
-            attrs[key] = value
-        self._edit(lambda: self.editor.update_span(span["id"], attrs=attrs, action=action),
-                   lambda _: self._changed(f"{key}: {value if value not in (None, '') else '(none)'}"))
-
-    def action_quote_type(self) -> None:
-        claim = self._claim()
-        if claim is not None:
-            current = claim["attrs"].get("quote_type")
-            following = QUOTE_TYPES[(QUOTE_TYPES.index(current) + 1) % 3] if current in QUOTE_TYPES else "direct"
-            self._set_attr(claim, "quote_type", following, "quote_type")
+                                         options=[(name, name) for name in names]),
+                             lambda name: name is not None and self._show(self.session.tie(name)))
 
     def action_claim_type(self) -> None:
-        claim = self._claim()
-        if claim is None:
+        choices = self.session.claim_type_choices()
+        if isinstance(choices, Refusal):
+            self._show(choices)
             return
-        choices = [(str(i + 1), name, name) for i, name in enumerate(CLAIM_TYPES)] + [("0", "(none)", "")]
         self.app.push_screen(ChoiceModal("Claim type", choices),
-                             lambda value: value is not None and self._set_attr(claim, "claim_type", value, "claim_type"))
-
-    def action_checkworthy(self) -> None:
-        claim = self._claim()
-        if claim is not None:
-            self._set_attr(claim, "checkworthy", not claim["attrs"].get("checkworthy"), "checkworthy")
+                             lambda value: value is not None and self._show(self.session.set_claim_type(value)))
 
     def action_note(self) -> None:
-        span = self._need(self.current)
-        if span is not None:
-            self.app.push_screen(PromptModal("Note (empty to clear)", value=span["attrs"].get("note", "")),
-                                 lambda note: note is not None and self._set_attr(span, "note", note, "note"))
+        note = self.session.note()
+        if isinstance(note, Refusal):
+            self._show(note)
+            return
+        self.app.push_screen(PromptModal("Note (empty to clear)", value=note),
+                             lambda text: text is not None and self._show(self.session.set_note(text)))
 
     def action_evidence(self) -> None:
-        claim = self._claim()
-        if claim is None:
+        evidence = self.session.evidence()
+        if isinstance(evidence, Refusal):
+            self._show(evidence)
             return
-
-        def check(url: str) -> str | None:
-            parsed = urlparse(url)
-            if not url or (parsed.scheme in ("http", "https") and parsed.netloc):
-                return None
-            try:
-                if url.startswith("doc:") and url[4:].isdigit() and documents.get_document(self.app.db, int(url[4:])):
-                    return None
-            except sqlite3.Error as exc:
-                return f"Cannot read the database: {describe(exc)}"
-            return "Evidence is an http(s) URL, or doc:ID naming a document of this database"
-
         self.app.push_screen(
-            PromptModal("Evidence: a URL, or doc:ID (empty to clear)", value=claim["attrs"].get("evidence", ""),
-                        placeholder="https://…", validate=check),
-            lambda url: url is not None and self._set_attr(claim, "evidence", url, "evidence"))
-
-    # --- History and status ----------------------------------------------------
-
-    def action_undo(self) -> None:
-        self._edit(lambda: self.editor.undo(), lambda action: self._replayed(action, "undone", "Nothing to undo"))
-
-    def action_redo(self) -> None:
-        self._edit(lambda: self.editor.redo(), lambda action: self._replayed(action, "redone", "Nothing to redo"))
-
-    def _replayed(self, action: str | None, done: str, nothing: str) -> None:
-        """Show an undo or redo: the message, and the first span it touched, scrolled to."""
-        if action is None:
-            self._set_saved("saved")
-            self.notify(nothing, severity="warning")
-            return
-        changes = self._changed(f"{done}: {action.replace('_', ' ')}")
-        if changes.highlights:
-            self._select(changes.highlights[0].id)
-
-    def action_toggle_done(self) -> None:
-        def toggle() -> str:
-            status = "in_progress" if self.editor.status() == "done" else "done"
-            self.editor.set_status(status)
-            return status
-
-        self._edit(toggle, lambda status: self._changed(
-            "document done" if status == "done" else "document back in progress"))
-
-
-def _reason(exc: BaseException) -> str:
-    """A database error or refusal in words for the status line."""
-    return describe(exc) if isinstance(exc, sqlite3.Error) else str(exc)
+            PromptModal("Evidence: a URL, or doc:ID (empty to clear)", value=evidence, placeholder="https://…",
+                        validate=self.session.check_evidence),
+            lambda url: url is not None and self._show(self.session.set_evidence(url)))

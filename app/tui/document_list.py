@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from glose.db import documents
 from glose.db.errors import describe
-from glose.widgets._plain import one_line
+from glose.plaintext import one_line
 
 STATUS_MARKS = {"todo": "·", "in_progress": "•", "done": "✓"}
 STATUS_FILTERS = (None, "todo", "in_progress", "done")

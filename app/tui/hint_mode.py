@@ -7,7 +7,20 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
-from glose.widgets._plain import one_line
+from glose.plaintext import one_line
+
+
+def hint_labels(count: int, alphabet: str = "asdfghjklwertyuiopzxcvbnm") -> list[str]:
+    """Hints for ``count`` candidates, nearest first: single letters while they
+    last, then two letters behind the last few letters (never a prefix clash).
+    No ``q``: pressed out of habit to quit, it must not link anything."""
+    size = len(alphabet)
+    if count <= size:
+        return list(alphabet[:count])
+    prefixes = min(size, -(-(count - size) // (size - 1)))  # ceil
+    singles = list(alphabet[: size - prefixes])
+    doubles = [p + q for p in alphabet[size - prefixes:] for q in alphabet]
+    return (singles + doubles)[:count]
 
 
 class HintModeScreen(ModalScreen[object]):

