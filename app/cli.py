@@ -17,9 +17,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from glose.plaintext import visible
 from glose.db.connection import open_db, resolve_path
 from glose.db.errors import GloseError, describe
+from glose.plaintext import visible
+from glose.vocabulary import SUGGESTIONS
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -102,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("eval", help="score a layer against a gold JSONL file")
     cmd.add_argument("--gold", required=True, metavar="FILE", help="gold annotations, Prodigy/spaCy JSONL")
-    cmd.add_argument("--layer", default="suggestions", metavar="L", type=name,
+    cmd.add_argument("--layer", default=SUGGESTIONS, metavar="L", type=name,
                      help="layer to score (default: suggestions)")
     cmd.set_defaults(run=cmd_eval)
 
@@ -159,8 +160,8 @@ def cmd_open(args) -> int:
 
 def cmd_import(args) -> int:
     from glose import importer
-    from glose.nlp import blank_tokenizer, model_name
     from glose.db.documents import count_documents
+    from glose.nlp import blank_tokenizer, model_name
 
     out = console()
     err = console(stderr=True)

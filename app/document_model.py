@@ -18,6 +18,7 @@ import sqlite_utils
 from glose.db import annotations, events
 from glose.vocabulary import CLAIM, CUE, MENTION_LABELS, PENDING, REJECTED
 from glose.widgets.data import ClaimRow, Highlight
+
 # A word for span edges: hyphens join (a-t-il, Ban Ki-moon), apostrophes split
 # French elisions (l'ONU is "l'" + "ONU"), as spaCy's French tokenizer does.
 # Guillemets and quotes count as words, so a claim's edge can stop on them.

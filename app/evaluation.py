@@ -13,9 +13,9 @@ from pathlib import Path
 import sqlite_utils
 
 from glose import exporter
+from glose.db import documents
 from glose.suggest.evaluate import EvalReport, evaluate, from_prodigy
 from glose.textnorm import normalize, text_hash
-from glose.db import documents
 
 
 def evaluate_layer(db: sqlite_utils.Database, gold_path: Path, layer: str) -> tuple[EvalReport, list[str]]:

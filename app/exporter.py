@@ -11,14 +11,14 @@ the last token of the head/child span, as Prodigy's relation UI records them.
 """
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from typing import IO, Iterator
 
 import sqlite_utils
 
-from glose.textnorm import json_line
 from glose.db import annotations, documents, layers
+from glose.textnorm import json_line
+from glose.vocabulary import REJECTED
 
 
 class UnknownLayer(LookupError):
@@ -49,9 +49,7 @@ def records(db: sqlite_utils.Database, layer: str, *, doc_ids: list[int] | None 
     Raises UnknownLayer at once (not on first iteration) for a missing layer.
     """
     layer_id = require_layer(db, layer)
-    owner = db.execute(
-        "SELECT annotators.name FROM layers LEFT JOIN annotators ON annotators.id = layers.annotator_id"
-        " WHERE layers.id = ?", [layer_id]).fetchone()[0]
+    owner = layers.owner(db, layer_id)
     return _records(db, layer_id, doc_ids or documents.document_ids(db),
                     annotator=owner or layer, include_rejected=include_rejected)
 
@@ -61,7 +59,7 @@ def _records(db, layer_id: int, doc_ids: list[int], *, annotator: str,
     for doc_id in doc_ids:
         spans = annotations.spans_of(db, doc_id, layer_id)
         if not include_rejected:
-            spans = [s for s in spans if s["state"] != "rejected"]
+            spans = [s for s in spans if s["state"] != REJECTED]
         if spans:
             yield record(db, doc_id, spans, annotations.relations_of(db, doc_id, layer_id),
                          annotator=annotator, include_rejected=include_rejected)
@@ -76,7 +74,7 @@ def record(db, doc_id: int, spans: list[dict], relations: list[dict], *, annotat
     rels = []
     for rel in relations:
         head, child = by_id.get(rel["head_id"]), by_id.get(rel["child_id"])
-        if head is None or child is None or (rel["state"] == "rejected" and not include_rejected):
+        if head is None or child is None or (rel["state"] == REJECTED and not include_rejected):
             continue
         rels.append({"head": head["token_end"], "child": child["token_end"], "label": rel["label"],
                      "head_span": head, "child_span": child, "state": rel["state"]})

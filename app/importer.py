@@ -11,20 +11,20 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from functools import cached_property, partial
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from glose.nlp import parse
-from glose.preannotate import suggestions_of, tokens_of
-from glose.plaintext import visible
-from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash
 from glose.db import annotations, documents, layers
-from glose.db.annotations import SPAN_LABELS
 from glose.db.errors import describe
 from glose.db.transaction import write
+from glose.nlp import parse
+from glose.plaintext import visible
+from glose.preannotate import suggestions_of, tokens_of
+from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash
+from glose.vocabulary import ACCEPTED, IMPORT, PENDING, REJECTED, RELATION_LABELS, SPAN_LABELS, STATES, SUGGESTIONS
 
 SUFFIXES = (".txt", ".md", ".jsonl")
 STEP_ROWS = 2_000
@@ -184,7 +184,7 @@ def _jsonl_record(obj, origin: str) -> Record:
     if claimed_hash and claimed_hash != record.hash:
         raise BadFile("its text does not match meta.text_hash; its annotations are refused")
     # A task's answer is the default state of its spans (Prodigy: accept, reject, ignore).
-    default_state = {"accept": "accepted", "reject": "rejected"}.get(obj.get("answer"), "pending")
+    default_state = {"accept": ACCEPTED, "reject": REJECTED}.get(obj.get("answer"), PENDING)
     to_norm = offset_mapper(raw)
     spans, index = [], {}
 
@@ -205,7 +205,7 @@ def _jsonl_record(obj, origin: str) -> Record:
             raise BadFile(f"span {start}-{end} cuts through a character that normalisation changes "
                           "(a CRLF or a combining accent)")
         state = span.get("state", default_state)
-        if state not in ("pending", "accepted", "rejected"):
+        if state not in STATES:
             raise BadFile(f"unknown span state {state!r}")
         confidence, canonical = span.get("confidence"), span.get("canonical")
         if confidence is not None and (type(confidence) not in (int, float) or not 0 <= confidence <= 1):
@@ -216,7 +216,7 @@ def _jsonl_record(obj, origin: str) -> Record:
         if key not in index:
             index[key] = len(spans)
             spans.append({
-                "start": new_start, "end": new_end, "label": label, "state": state, "origin": "import",
+                "start": new_start, "end": new_end, "label": label, "state": state, "origin": IMPORT,
                 "canonical": one_line_name(canonical) if canonical else None, "confidence": confidence,
                 "attrs": {k: v for k, v in span.items() if k not in _SPAN_KEYS},
             })
@@ -229,13 +229,13 @@ def _jsonl_record(obj, origin: str) -> Record:
         if not isinstance(rel, dict) or not isinstance(rel.get("head_span"), dict) \
                 or not isinstance(rel.get("child_span"), dict):
             raise BadFile("a relation needs head_span and child_span objects")
-        if rel.get("label") not in ("SAID_BY", "CUE"):
+        if rel.get("label") not in RELATION_LABELS:
             raise BadFile(f"unknown relation label {rel.get('label')!r} (glose knows SAID_BY and CUE)")
         state = rel.get("state", default_state)
-        if state not in ("pending", "accepted", "rejected"):
+        if state not in STATES:
             raise BadFile(f"unknown relation state {state!r}")
         relations.append({"head": add_span(rel["head_span"]), "child": add_span(rel["child_span"]),
-                          "label": rel["label"], "state": state, "origin": "import"})
+                          "label": rel["label"], "state": state, "origin": IMPORT})
     record.spans, record.relations = spans, relations
     return record
 
@@ -363,7 +363,7 @@ def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_sugg
     in_steps = sum(len(item.suggestions or ()) + len(item.own or ()) for item in ready) > STEP_ROWS
     try:
         with write(db):
-            suggestions = layers.layer_id(db, layers.SUGGESTIONS) if with_suggestions and job.new else None
+            suggestions = layers.layer_id(db, SUGGESTIONS) if with_suggestions and job.new else None
             target = layers.layer_id(db, layer) if any(r.spans for r in job.new + [r for r, _ in job.known]) else None
             known = list(job.known)
             placed = []

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 
-from glose.db.annotations import ENTITY_LABELS
 from glose.db.documents import Tokens
-
 from glose.suggest.engine import suggest_frames
 from glose.suggest.frames import Frame
+from glose.vocabulary import CLAIM, CUE, ENTITY_LABELS, RULES, SAID_BY, SOURCE, SPACY
 
 
 def tokens_of(doc, tokenizer: str) -> tuple[Tokens, int]:
@@ -29,7 +28,7 @@ def tokens_of(doc, tokenizer: str) -> tuple[Tokens, int]:
 def suggestions_of(doc) -> tuple[list[dict], list[dict]]:
     """Entity spans plus claim frames of a parsed doc, as (spans, relations)."""
     spans = [
-        {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "origin": "spacy"}
+        {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "origin": SPACY}
         for ent in doc.ents
         if ent.label_ in ENTITY_LABELS
     ]
@@ -53,7 +52,7 @@ def frames_to_rows(frames: list[Frame], spans: list[dict]) -> list[dict]:
         key = (start, end, label)
         if key not in index:
             index[key] = len(spans)
-            spans.append({"start": start, "end": end, "label": label, "origin": "rules", **extra})
+            spans.append({"start": start, "end": end, "label": label, "origin": RULES, **extra})
         return index[key]
 
     relations = []
@@ -62,16 +61,16 @@ def frames_to_rows(frames: list[Frame], spans: list[dict]) -> list[dict]:
         if frame.claim_type:
             attrs["claim_type"] = frame.claim_type
         claim = len(spans)
-        spans.append({"start": frame.claim_start, "end": frame.claim_end, "label": "CLAIM",
-                      "origin": "rules", "attrs": attrs, "confidence": frame.confidence})
+        spans.append({"start": frame.claim_start, "end": frame.claim_end, "label": CLAIM,
+                      "origin": RULES, "attrs": attrs, "confidence": frame.confidence})
         if frame.cue:
-            cue = span_index(*frame.cue, "CUE")
-            relations.append({"head": claim, "child": cue, "label": "CUE", "origin": "rules"})
+            cue = span_index(*frame.cue, CUE)
+            relations.append({"head": claim, "child": cue, "label": CUE, "origin": RULES})
         for mention in frame.sources:
-            label = mention.label if mention.label in ENTITY_LABELS else "SOURCE"
+            label = mention.label if mention.label in ENTITY_LABELS else SOURCE
             extra = {"canonical": mention.canonical} if mention.canonical else {}
             source = span_index(mention.start, mention.end, label, **extra)
             if mention.canonical and "canonical" not in spans[source]:
                 spans[source]["canonical"] = mention.canonical
-            relations.append({"head": claim, "child": source, "label": "SAID_BY", "origin": "rules"})
+            relations.append({"head": claim, "child": source, "label": SAID_BY, "origin": RULES})
     return relations

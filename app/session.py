@@ -30,6 +30,7 @@ from glose.vocabulary import (
     DONE,
     IN_PROGRESS,
     MENTION_LABELS,
+    PENDING,
     QUOTE_TYPES,
     REJECTED,
     SAID_BY,
@@ -62,7 +63,7 @@ class Refusal:
 
 Outcome = Edit | Refusal | None
 
-KINDS = ("claim", "entity", "pending")
+KINDS = ("claim", "entity", PENDING)
 """What next/previous visit: claims, entities and source mentions, pending items."""
 
 
@@ -139,7 +140,7 @@ class AnnotationSession:
 
     def next_item(self, kind: str, direction: int, caret: int) -> int | Refusal:
         """The next (or previous) item of a kind after the caret, wrapping around."""
-        items = {"claim": self.model.claims, "entity": self.model.entities, "pending": self.model.pending}[kind]
+        items = {"claim": self.model.claims, "entity": self.model.entities, PENDING: self.model.pending}[kind]
         if not items:
             return Refusal(f"No {kind} in this document")
         if direction > 0:

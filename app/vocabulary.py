@@ -37,7 +37,10 @@ DOC_STATUSES = (TODO, IN_PROGRESS, DONE)
 
 # --- Layers and where their items come from --------------------------------------------------
 SUGGESTIONS, GOLD = "suggestions", "gold"
-"""The machine layer, and the adjudicated one."""
-LAYER_KINDS = ("suggestions", "annotator", "gold", "import")
-MANUAL, IMPORTED, RULES, SPACY = "manual", "import", "rules", "spacy"
-"""Origins: made by an annotator, read from a file, the claim-frame rules, spaCy's entities."""
+"""The machine layer and the adjudicated one: each the name of one layer and of its kind."""
+ANNOTATOR, IMPORT = "annotator", "import"
+"""The kinds of the other layers: one per annotator, and those filled by imports (--layer)."""
+LAYER_KINDS = (SUGGESTIONS, ANNOTATOR, GOLD, IMPORT)
+MANUAL, RULES, SPACY = "manual", "rules", "spacy"
+"""Origins of an item: made by an annotator, found by the claim-frame rules, by spaCy
+(and IMPORT: read from a file)."""

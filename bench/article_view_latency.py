@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.app import App, ComposeResult  # noqa: E402
 
-from glose.widgets.article_view import ArticleView  # noqa: E402
 from glose.vocabulary import SPAN_LABELS as LABELS
+from glose.widgets.article_view import ArticleView  # noqa: E402
 from glose.widgets.data import Highlight  # noqa: E402
 
 WORDS = (

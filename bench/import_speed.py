@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "samples"))
 import make_long  # noqa: E402
 
 from glose import importer  # noqa: E402
+from glose.db.connection import open_db  # noqa: E402
 from glose.nlp import load_model  # noqa: E402
 from glose.preannotate import tokens_of  # noqa: E402
-from glose.db.connection import open_db  # noqa: E402
 
 
 def main() -> None:

@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT / "samples"))
 
 def _corpus(db_path: Path) -> list[int]:
     from glose import importer
-    from glose.nlp import blank_tokenizer
     from glose.db.connection import open_db
+    from glose.nlp import blank_tokenizer
 
     db = open_db(db_path)
     importer.import_paths(db, [ROOT / "samples" / "aleppo.jsonl"], nlp=blank_tokenizer(), layer="suggestions")

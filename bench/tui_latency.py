@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT / "samples"))
 import make_long  # noqa: E402
 
 from glose import importer  # noqa: E402
+from glose.db.connection import open_db  # noqa: E402
 from glose.nlp import load_model  # noqa: E402
 from glose.tui.app import GloseApp  # noqa: E402
 from glose.tui.article_screen import ArticleScreen  # noqa: E402
-from glose.db.connection import open_db  # noqa: E402
 from glose.widgets.article_view import ArticleView  # noqa: E402
 
 SIZES = (1_000, 100_000)

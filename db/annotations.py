@@ -8,7 +8,7 @@ Interactive edits, which go through the event log one by one, live in
 
 and relations refer to spans by their index in the list being written::
 
-    {"head": 0, "child": 3, "label": "SAID_BY", "state", "origin", "attrs": {...}}
+    {"head": 0, "child": 3, "label": SAID_BY, "state", "origin", "attrs": {...}}
 """
 from __future__ import annotations
 
@@ -19,10 +19,7 @@ import sqlite_utils
 
 from glose.db import events
 from glose.db.transaction import write
-
-ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
-FRAME_LABELS = ("CLAIM", "CUE", "SOURCE")
-SPAN_LABELS = (*ENTITY_LABELS, *FRAME_LABELS)
+from glose.vocabulary import IMPORT, PENDING
 
 
 def canonical_id(db: sqlite_utils.Database, name: str, kind: str | None = None) -> int:
@@ -47,10 +44,10 @@ class Batch:
 
 def batch(spans: list[dict], relations: list[dict] = ()) -> Batch:
     return Batch(
-        [(s["start"], s["end"], s["label"], s.get("state", "pending"), s.get("origin", "import"),
+        [(s["start"], s["end"], s["label"], s.get("state", PENDING), s.get("origin", IMPORT),
           json.dumps(s.get("attrs") or {}, ensure_ascii=False), s.get("confidence"), s.get("canonical"),
           s.get("seed_id")) for s in spans],
-        [(r["head"], r["child"], r["label"], r.get("state", "pending"), r.get("origin", "import"),
+        [(r["head"], r["child"], r["label"], r.get("state", PENDING), r.get("origin", IMPORT),
           json.dumps(r.get("attrs") or {}, ensure_ascii=False), r.get("seed_id")) for r in relations],
     )
 

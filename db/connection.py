@@ -100,6 +100,12 @@ def open_db(path: str | os.PathLike, *, create: bool = True, access: str = "writ
 _RECOVER = "A backup, or 'sqlite3 FILE .recover', may save its data."
 
 
+def data_version(db: sqlite_utils.Database) -> int:
+    """A number that changes whenever another connection commits to the file (cheap:
+    no read of the database), for a screen to notice others' changes."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
 def is_read_only(db: sqlite_utils.Database) -> bool:
     """Whether this connection was opened read-only (writing raises an error)."""
     return bool(db.execute("PRAGMA query_only").fetchone()[0])

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from glose.vocabulary import ANNOTATOR, CLAIM, REJECTED, SUGGESTIONS, TODO
+
 
 @dataclass(frozen=True)
 class Tokens:
@@ -105,6 +107,11 @@ def document_ids(db: sqlite_utils.Database) -> list[int]:
     return [row[0] for row in db.execute("SELECT id FROM documents WHERE complete ORDER BY id")]
 
 
+def totals(db: sqlite_utils.Database) -> tuple[int, int]:
+    """(documents, words) of the complete documents."""
+    return db.execute("SELECT count(*), coalesce(sum(n_words), 0) FROM documents WHERE complete").fetchone()
+
+
 def count_documents(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM documents WHERE complete").fetchone()[0]
 
@@ -132,20 +139,21 @@ def list_documents(db: sqlite_utils.Database, annotator: str) -> list[dict]:
     rows = db.query(
         """
         SELECT d.id, d.title, json_extract(d.meta, '$.date') AS date, d.n_words, d.n_chars,
-               coalesce(st.status, 'todo') AS status,
-               (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.label = 'CLAIM'
-                  AND s.state != 'rejected'
+               coalesce(st.status, :todo) AS status,
+               (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.label = :claim_label
+                  AND s.state != :rejected_state
                   AND s.layer_id = coalesce(
                       (SELECT l.id FROM layers l JOIN annotators a ON a.id = l.annotator_id
-                         WHERE a.name = :who AND l.kind = 'annotator'
+                         WHERE a.name = :who AND l.kind = :annotator
                            AND EXISTS (SELECT 1 FROM spans x WHERE x.layer_id = l.id AND x.doc_id = d.id)),
-                      (SELECT id FROM layers WHERE name = 'suggestions'))) AS claims
+                      (SELECT id FROM layers WHERE name = :suggestions))) AS claims
         FROM documents d
         LEFT JOIN doc_status st ON st.doc_id = d.id
              AND st.annotator_id = (SELECT id FROM annotators WHERE name = :who)
         WHERE d.complete
         ORDER BY d.id
         """,
-        {"who": annotator},
+        {"who": annotator, "todo": TODO, "claim_label": CLAIM, "rejected_state": REJECTED, "annotator": ANNOTATOR,
+         "suggestions": SUGGESTIONS},
     )
     return list(rows)

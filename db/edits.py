@@ -26,6 +26,18 @@ import sqlite_utils
 from glose.db import events, layers
 from glose.db.errors import EditRefused
 from glose.db.transaction import write
+from glose.vocabulary import (
+    ACCEPTED,
+    ANNOTATOR,
+    CLAIM,
+    CUE,
+    IN_PROGRESS,
+    MANUAL,
+    PENDING,
+    REJECTED,
+    SAID_BY,
+    SUGGESTIONS,
+)
 
 
 def _now() -> str:
@@ -55,7 +67,7 @@ class Editor:
         self.db, self.doc_id = db, doc_id
         with write(db):
             self.annotator_id = layers.annotator_id(db, annotator)
-            self.layer_id = layers.layer_id(db, annotator, kind="annotator", annotator=annotator)
+            self.layer_id = layers.layer_id(db, annotator, kind=ANNOTATOR, annotator=annotator)
 
     # --- Actions (each one transaction, returns its group number) -----------
 
@@ -67,25 +79,25 @@ class Editor:
         with self.action() as grp:
             if self.status() is not None:
                 return False
-            source = layers.find_layer(self.db, layers.SUGGESTIONS)
+            source = layers.find_layer(self.db, SUGGESTIONS)
             if source is not None:
                 self.db.execute(
                     "INSERT INTO spans (doc_id, layer_id, start, end, label, state, origin, attrs,"
                     " confidence, canonical_id, seed_id) SELECT doc_id, ?, start, end, label,"
-                    " 'pending', origin, attrs, confidence, canonical_id, id FROM spans"
-                    " WHERE doc_id = ? AND layer_id = ?", [self.layer_id, self.doc_id, source])
+                    " ?, origin, attrs, confidence, canonical_id, id FROM spans"
+                    " WHERE doc_id = ? AND layer_id = ?", [self.layer_id, PENDING, self.doc_id, source])
                 self.db.execute(
                     "INSERT INTO relations (doc_id, layer_id, head_id, child_id, label, state, origin,"
-                    " attrs, seed_id) SELECT r.doc_id, ?, h.id, c.id, r.label, 'pending', r.origin,"
+                    " attrs, seed_id) SELECT r.doc_id, ?, h.id, c.id, r.label, ?, r.origin,"
                     " r.attrs, r.id FROM relations r"
                     " JOIN spans h ON h.seed_id = r.head_id AND h.layer_id = ?"
                     " JOIN spans c ON c.seed_id = r.child_id AND c.layer_id = ?"
                     " WHERE r.doc_id = ? AND r.layer_id = ?",
-                    [self.layer_id, self.layer_id, self.layer_id, self.doc_id, source])
+                    [self.layer_id, PENDING, self.layer_id, self.layer_id, self.doc_id, source])
             self.db.execute(
-                "INSERT INTO doc_status (doc_id, annotator_id, status) VALUES (?, ?, 'in_progress')",
-                [self.doc_id, self.annotator_id])
-            self._log(grp, "do", "seed", None, None, None, {"from_layer": layers.SUGGESTIONS})
+                "INSERT INTO doc_status (doc_id, annotator_id, status) VALUES (?, ?, ?)",
+                [self.doc_id, self.annotator_id, IN_PROGRESS])
+            self._log(grp, "do", "seed", None, None, None, {"from_layer": SUGGESTIONS})
             return True
 
     @contextmanager
@@ -95,16 +107,16 @@ class Editor:
             yield self._new_group()
 
     def add_span(self, start: int, end: int, label: str, *, attrs: dict | None = None,
-                 state: str = "accepted", link_to: int | None = None) -> int:
+                 state: str = ACCEPTED, link_to: int | None = None) -> int:
         """Create a span (accepted: the annotator made it); with ``link_to`` a claim id,
         also link it to that claim: as its cue for a CUE, else as a source."""
         with self.action() as grp:
             span_id = self._insert(grp, "add_span", "spans", {
                 "doc_id": self.doc_id, "layer_id": self.layer_id, "start": start, "end": end,
-                "label": label, "state": state, "origin": "manual",
+                "label": label, "state": state, "origin": MANUAL,
                 "attrs": json.dumps(attrs or {}, ensure_ascii=False)})
             if link_to is not None:
-                self._link(grp, link_to, span_id, "CUE" if label == "CUE" else "SAID_BY")
+                self._link(grp, link_to, span_id, CUE if label == CUE else SAID_BY)
             return span_id
 
     def update_span(self, span_id: int, *, action: str = "update_span", **changes) -> int:
@@ -131,8 +143,8 @@ class Editor:
         """Change a span's label; a claim that stops being one loses its links, and a
         span that becomes a claim stops being another claim's cue or source."""
         with self.action() as grp:
-            was_claim = self._own("spans", span_id)["label"] == "CLAIM"
-            if was_claim != (label == "CLAIM"):
+            was_claim = self._own("spans", span_id)["label"] == CLAIM
+            if was_claim != (label == CLAIM):
                 side = "head_id" if was_claim else "child_id"
                 for (rel_id,) in self.db.execute(f"SELECT id FROM relations WHERE {side} = ?", [span_id]).fetchall():
                     self._delete(grp, "relabel", "relations", rel_id)
@@ -269,7 +281,7 @@ class Editor:
     # --- Row primitives, each logged -----------------------------------------
 
     def _link(self, grp: int, head_id: int, child_id: int, label: str) -> int:
-        if self._own("spans", head_id)["label"] != "CLAIM":
+        if self._own("spans", head_id)["label"] != CLAIM:
             raise EditRefused("links start from a claim, and that annotation is no longer one; nothing was changed")
         self._own("spans", child_id)
         existing = self.db.execute(
@@ -277,16 +289,16 @@ class Editor:
             [self.layer_id, head_id, label]).fetchall()
         for rel_id, child in existing:
             if child == child_id:  # already linked: make sure it counts as accepted
-                self._update(grp, f"link_{label.lower()}", "relations", rel_id, {"state": "accepted"})
+                self._update(grp, f"link_{label.lower()}", "relations", rel_id, {"state": ACCEPTED})
                 return rel_id
-            if label == "CUE":  # a claim has at most one cue; an orphaned cue is rejected
+            if label == CUE:  # a claim has at most one cue; an orphaned cue is rejected
                 self._delete(grp, "link_cue", "relations", rel_id)
                 still_used = self.db.execute("SELECT 1 FROM relations WHERE child_id = ?", [child]).fetchone()
                 if not still_used:
-                    self._update(grp, "link_cue", "spans", child, {"state": "rejected"})
+                    self._update(grp, "link_cue", "spans", child, {"state": REJECTED})
         return self._insert(grp, f"link_{label.lower()}", "relations", {
             "doc_id": self.doc_id, "layer_id": self.layer_id, "head_id": head_id,
-            "child_id": child_id, "label": label, "state": "accepted", "origin": "manual"})
+            "child_id": child_id, "label": label, "state": ACCEPTED, "origin": MANUAL})
 
     def _insert(self, grp: int, action: str, table: str, row: dict) -> int:
         cols = ", ".join(row)

@@ -5,10 +5,22 @@ Layers: ``suggestions`` (machine), one per annotator (named after them),
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 
-SUGGESTIONS = "suggestions"
-GOLD = "gold"
+from glose.vocabulary import (
+    ACCEPTED,
+    ANNOTATOR,
+    CLAIM,
+    DONE,
+    ENTITY_LABELS,
+    GOLD,
+    IMPORT,
+    PENDING,
+    REJECTED,
+    SUGGESTIONS,
+)
 
 
 def annotator_id(db: sqlite_utils.Database, name: str) -> int:
@@ -25,7 +37,7 @@ def layer_id(db: sqlite_utils.Database, name: str, *, kind: str | None = None,
         return row[0]
     owner = annotator_id(db, annotator) if annotator else None
     if kind is None:
-        kind = {SUGGESTIONS: "suggestions", GOLD: "gold"}.get(name, "annotator" if owner else "import")
+        kind = name if name in (SUGGESTIONS, GOLD) else ANNOTATOR if owner else IMPORT
     cursor = db.execute(
         "INSERT INTO layers (name, kind, annotator_id) VALUES (?, ?, ?)", [name, kind, owner]
     )
@@ -39,3 +51,55 @@ def find_layer(db: sqlite_utils.Database, name: str) -> int | None:
 
 def layer_names(db: sqlite_utils.Database) -> list[str]:
     return [row[0] for row in db.execute("SELECT name FROM layers ORDER BY id")]
+
+
+def owner(db: sqlite_utils.Database, layer_id: int) -> str | None:
+    """The name of the annotator whose layer this is (None for machine and import layers)."""
+    row = db.execute("SELECT annotators.name FROM layers JOIN annotators ON annotators.id = layers.annotator_id"
+                     " WHERE layers.id = ?", [layer_id]).fetchone()
+    return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class LayerCounts:
+    """What a layer holds, for ``glose stats``."""
+
+    name: str
+    kind: str
+    documents: int
+    spans: int
+    claims: int
+    entities: int
+    relations: int
+    pending: int
+    accepted: int
+    rejected: int
+
+
+def counts(db: sqlite_utils.Database) -> list[LayerCounts]:
+    """Every layer with its counts, in order of creation (complete documents only)."""
+    params = {"claim_label": CLAIM, "pending_state": PENDING, "accepted_state": ACCEPTED, "rejected_state": REJECTED,
+              **{f"entity{i}": label for i, label in enumerate(ENTITY_LABELS)}}
+    entities = ", ".join(f":entity{i}" for i in range(len(ENTITY_LABELS)))
+    rows = db.execute(
+        f"""
+        SELECT l.name, l.kind, count(DISTINCT s.doc_id), count(s.id),
+               count(s.id) FILTER (WHERE s.label = :claim_label),
+               count(s.id) FILTER (WHERE s.label IN ({entities})),
+               (SELECT count(*) FROM relations r WHERE r.layer_id = l.id
+                  AND r.doc_id IN (SELECT id FROM documents WHERE complete)),
+               count(s.id) FILTER (WHERE s.state = :pending_state),
+               count(s.id) FILTER (WHERE s.state = :accepted_state),
+               count(s.id) FILTER (WHERE s.state = :rejected_state)
+        FROM layers l
+        LEFT JOIN spans s ON s.layer_id = l.id AND s.doc_id IN (SELECT id FROM documents WHERE complete)
+        GROUP BY l.id ORDER BY l.id
+        """, params).fetchall()
+    return [LayerCounts(*row) for row in rows]
+
+
+def done_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
+    """(annotator, documents they marked done), by name."""
+    return db.execute(
+        "SELECT annotators.name, count(*) FROM doc_status JOIN annotators ON annotators.id = annotator_id"
+        " WHERE status = ? GROUP BY annotators.name ORDER BY annotators.name", [DONE]).fetchall()

@@ -34,3 +34,29 @@ def test_db_and_nlp_load_without_textual():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_labels_and_states_are_spelled_in_the_vocabulary_only():
+    """Code names a label, relation or state through glose.vocabulary, never as a string of
+    its own (docstrings aside; the migrations keep the schema as it was written)."""
+    import ast
+
+    from glose import vocabulary
+
+    words = {*vocabulary.SPAN_LABELS, *vocabulary.RELATION_LABELS, *vocabulary.STATES}
+    spelled = []
+    for folder in ("app", "db", "widgets"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path.name in ("vocabulary.py", "migrations.py"):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                          if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                          and node.body and isinstance(node.body[0], ast.Expr)}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and node.value in words and id(node) not in docstrings:
+                    spelled.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                    quoted = {f"'{word}'" for word in words} & set(node.value.replace("(", " ").split())
+                    spelled += [f"{path.relative_to(ROOT)}:{node.lineno}: {word} in SQL" for word in quoted]
+    assert not spelled, "\n".join(spelled)

@@ -7,6 +7,7 @@ from glose.db import annotations, documents, layers
 from glose.db.connection import open_db
 from glose.db.edits import Editor
 from glose.db.transaction import write
+from glose.vocabulary import SUGGESTIONS
 
 TEXT = "« Tout va bien », a déclaré Jean Dupont à Lyon."
 
@@ -19,7 +20,7 @@ def at(part: str) -> tuple[int, int]:
 def setup_doc(db) -> int:
     with write(db):
         doc = documents.insert_document(db, text=TEXT, text_hash="h", title="t", meta={}, origin=None)
-        sugg = layers.layer_id(db, layers.SUGGESTIONS)
+        sugg = layers.layer_id(db, SUGGESTIONS)
         annotations.add_annotations(db, doc, sugg, [
             {"start": at("« Tout va bien »")[0], "end": at("« Tout va bien »")[1], "label": "CLAIM", "origin": "rules", "attrs": {"quote_type": "direct"}},
             {"start": at("a déclaré")[0], "end": at("a déclaré")[1], "label": "CUE", "origin": "rules"},
@@ -43,7 +44,7 @@ def test_seed_copies_suggestions_once_with_relations(db):
     rels = annotations.relations_of(db, doc, editor.layer_id)
     ids = {s["id"] for s in annotations.spans_of(db, doc, editor.layer_id)}
     assert len(rels) == 2 and all(r["head_id"] in ids and r["child_id"] in ids for r in rels)
-    sugg = layers.find_layer(db, layers.SUGGESTIONS)
+    sugg = layers.find_layer(db, SUGGESTIONS)
     assert all(s["state"] == "pending" for s in annotations.spans_of(db, doc, sugg))  # untouched
 
 

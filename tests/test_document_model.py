@@ -2,9 +2,9 @@
 row from the event log answers exactly as a model loaded afresh."""
 from __future__ import annotations
 
-from glose.document_model import DocumentModel
 from glose.db import documents
 from glose.db.edits import Editor
+from glose.document_model import DocumentModel
 from tests.tui_data import TEXT, at, build
 
 

@@ -6,9 +6,10 @@ import json
 import pytest
 
 from glose import exporter, importer
+from glose.db import annotations, documents, layers
 from glose.nlp import blank_tokenizer
 from glose.textnorm import normalize, text_hash
-from glose.db import annotations, documents, layers
+from glose.vocabulary import SUGGESTIONS
 
 ARTICLE = "« Nous appelons au calme », a déclaré mardi Jean Dupont, maire de Lyon.\n"
 
@@ -205,7 +206,7 @@ def test_samples_with_the_french_model(db, nlp):
     report = importer.import_paths(db, [importer.Path("samples")], nlp=nlp, tokenizer_name="fr")
     assert len(report.imported) == 2 and not report.failed
     assert len(report.duplicates) >= 2  # the JSONL copy of the same articles
-    suggestions = layers.find_layer(db, layers.SUGGESTIONS)
+    suggestions = layers.find_layer(db, SUGGESTIONS)
     for doc_id in documents.document_ids(db):
         doc = documents.get_document(db, doc_id)
         spans = annotations.spans_of(db, doc_id, suggestions)

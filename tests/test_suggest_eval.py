@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from glose.suggest.evaluate import (
-    ClaimAnn, DocAnns, evaluate, format_report, from_frames, from_prodigy, match_spans, spans_match,
+    ClaimAnn,
+    DocAnns,
+    evaluate,
+    format_report,
+    from_frames,
+    from_prodigy,
+    match_spans,
+    spans_match,
 )
 from glose.suggest.frames import Frame, Mention
 from glose.textnorm import normalize, split_header

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,18 +18,18 @@ from pathlib import Path
 import pytest
 from rich.color import ColorSystem, ColorType
 from rich.console import Console
-from rich.segment import Segment
 from rich.style import Style
 from textual.widgets import DataTable
 
+from glose.db import annotations, layers
+from glose.db.transaction import write
 from glose.nlp import blank_tokenizer
 from glose.tui.app import GloseApp
 from glose.tui.article_screen import ArticleScreen
-from glose.db import annotations, layers
-from glose.db.transaction import write
-from tests.tui_data import TEXT, build
+from glose.vocabulary import SUGGESTIONS
 from glose.widgets.article_view import LABEL_COMPONENTS, ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
+from tests.tui_data import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SIXTEEN_COLOUR_SGR = {*range(30, 38), 39, *range(40, 48), 49, *range(90, 98), *range(100, 108)}
@@ -223,7 +222,7 @@ def hostile_doc(db, tmp_path):
 
     claim = HOSTILE_CLAIM.replace(OSC_TITLE, OSC_SHOWN)
     with write(db):
-        annotations.add_annotations(db, doc_id, layers.layer_id(db, layers.SUGGESTIONS), [
+        annotations.add_annotations(db, doc_id, layers.layer_id(db, SUGGESTIONS), [
             span(claim, "CLAIM", attrs={"quote_type": "direct"}), span("a déclaré", "CUE"),
             span(HOSTILE_SOURCE, "PER"),
         ], [{"head": 0, "child": 1, "label": "CUE"}, {"head": 0, "child": 2, "label": "SAID_BY"}])

@@ -10,9 +10,9 @@ from glose.tui.app import GloseApp
 from glose.tui.article_screen import ArticleScreen
 from glose.tui.hint_mode import HintModeScreen
 from glose.tui.modals import ChoiceModal, PromptModal
-from tests.tui_data import TEXT, at, build
 from glose.widgets.article_view import ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
+from tests.tui_data import TEXT, at, build
 
 
 @pytest.fixture

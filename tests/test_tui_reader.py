@@ -5,8 +5,10 @@ from textual.widgets import DataTable
 
 from glose.tui.app import GloseApp
 from glose.tui.article_screen import ArticleScreen
-from tests.tui_data import HOSTILE_TITLE, TEXT, build as seed
 from glose.widgets.article_view import ArticleView
+from tests.tui_data import HOSTILE_TITLE, TEXT
+from tests.tui_data import build as seed
+
 
 async def test_list_shows_documents_and_opens_one(db, db_path):
     seed(db)

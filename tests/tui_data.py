@@ -1,9 +1,10 @@
 """A small article with hand-made suggestions, for the app's pilot tests (no model needed)."""
 from __future__ import annotations
 
-from glose.textnorm import normalize, text_hash
 from glose.db import annotations, documents, layers
 from glose.db.transaction import write
+from glose.textnorm import normalize, text_hash
+from glose.vocabulary import SUGGESTIONS
 
 HOSTILE_TITLE = normalize("Titre [bold]piégé[/b] \x1b[2J")
 TEXT = normalize(
@@ -27,7 +28,7 @@ def add_doc(db, text: str, title: str, spans=(), relations=()) -> int:
     with write(db):
         doc = documents.insert_document(db, text=text, text_hash=text_hash(text), title=title,
                                         meta={"date": "2016-12"}, origin="t.txt", n_words=len(text.split()))
-        annotations.add_annotations(db, doc, layers.layer_id(db, layers.SUGGESTIONS), list(spans), list(relations))
+        annotations.add_annotations(db, doc, layers.layer_id(db, SUGGESTIONS), list(spans), list(relations))
     return doc
 
 

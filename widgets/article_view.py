@@ -26,7 +26,6 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import ClassVar, Iterable
 
 from rich.cells import cell_len
-
 from textual import events
 from textual.content import Content
 from textual.message import Message

@@ -4,13 +4,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.content import Content
-from textual.style import Style
 from textual.reactive import reactive
+from textual.style import Style
 from textual.widget import Widget
 
 from glose.plaintext import one_line
 from glose.vocabulary import PENDING
-
 
 SAVE_STATES = ("saved", "saving", "not saved", "read-only")
 

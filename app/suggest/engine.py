@@ -26,6 +26,7 @@ from glose.suggest import mentions as M
 from glose.suggest.frames import Frame, Mention
 from glose.suggest.lexicon import PREP_POUR, RELATIVES, TIME_NOUNS, verbs
 from glose.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
+from glose.vocabulary import DIRECT, INDIRECT, MIXED, PER, SOURCE
 
 QUE = {"que", "qu'", "qu’", "qu"}
 DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier",
@@ -236,16 +237,16 @@ def _quote_type(ctx: _Ctx, s: int, e: int, backward: bool) -> tuple[int, int, st
             s, e = _trim(ctx.text, colon + 1, e)
     inside = _quotes_in(ctx, s, e)
     if not inside:
-        return s, e, "indirect"
+        return s, e, INDIRECT
     first = inside[0]
     if first.start == s and first.end >= e:
         content_upper = first.cstart < first.cend and ctx.text[first.cstart].isupper()
         if backward or content_upper:
-            return first.cstart, min(first.cend, e), "direct"
-        return s, e, "mixed"
+            return first.cstart, min(first.cend, e), DIRECT
+        return s, e, MIXED
     if backward and first.start == s and len(inside) == 1 and ctx.text[first.end:e].lstrip(" ").startswith(","):
-        return first.cstart, first.cend, "direct"
-    return s, e, "mixed"
+        return first.cstart, first.cend, DIRECT
+    return s, e, MIXED
 
 
 # ---------------------------------------------------------------- cues
@@ -390,7 +391,7 @@ def _skip_segments(ctx: _Ctx, a: int, b: int) -> tuple[int, Mention | None]:
             if apposed is not None and apposed.end == comma:
                 person = apposed
             else:
-                k = next((j for j in range(a, comma) if ents[j] >= 0 and ents.spans[ents[j]].label_ == "PER"), None)
+                k = next((j for j in range(a, comma) if ents[j] >= 0 and ents.spans[ents[j]].label_ == PER), None)
                 if k is not None and ents.spans[ents[k]].end == comma and doc[a].pos_ in {"DET", "NOUN", "ADJ", "PROPN"}:
                     person = ents.spans[ents[k]]
         if person is not None and name is None:
@@ -408,7 +409,7 @@ def _speaker_entry(ctx: _Ctx, m: Mention) -> tuple[Mention, str, str, str]:
     ("la mère de la victime"), gender; names get no gender ("" fits any pronoun)."""
     name = m.canonical or ctx.text[m.start:m.end]
     tok = ctx.doc[min(_tok_at(ctx, m.start), len(ctx.doc) - 1)]
-    common = m.label == "SOURCE" and not m.canonical and not M.is_pronoun(tok)
+    common = m.label == SOURCE and not m.canonical and not M.is_pronoun(tok)
     number = "Plur" if "Plur" in tok.morph.get("Number") and common else "Sing"
     gender = ""
     if common and tok.pos_ in {"DET", "NOUN"}:
@@ -594,7 +595,7 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
                 frame = _Draft(cs, ce, cue_chars, sources, qt, 0.75, u)
         elif cue.ce < i1 and doc[cue.ce].text == ":" and cue.ce + 1 < i1 and ctx.q_of[cue.ce + 1] >= 0:
             q = ctx.quotes[ctx.q_of[cue.ce + 1]]
-            frame = _Draft(q.cstart, q.cend, cue_chars, sources, "direct", 0.85, u)
+            frame = _Draft(q.cstart, q.cend, cue_chars, sources, DIRECT, 0.85, u)
         else:
             a = _skip_lead(ctx, cue.ce, i1)
             end = _clause_end(ctx, a, i1, cue_starts)
@@ -609,7 +610,7 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
                     if doc[a].lower_ in {"de", "d'", "d’"} and a + 1 < end:
                         a += 1
                     cs, ce = _trim(ctx.text, *_chars(ctx, a, end))
-                    frame = _Draft(cs, ce, cue_chars, sources, "indirect", 0.6, u)
+                    frame = _Draft(cs, ce, cue_chars, sources, INDIRECT, 0.6, u)
         if frame is not None and frame.end > frame.start:
             if not frame.sources:
                 frame.confidence -= 0.2
@@ -634,7 +635,7 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> in
         # « … », se sont félicités les écologistes: after a closing quote and a comma,
         # any noun phrase is the speaker; elsewhere it must look like one.
         after_quote = cue.cs >= 2 and doc[cue.cs - 1].text == "," and doc[cue.cs - 2].text in MARKS
-        if src is not None and cue.key not in CORE and src[0].label == "SOURCE" and not after_quote:
+        if src is not None and cue.key not in CORE and src[0].label == SOURCE and not after_quote:
             toks = range(_tok_at(ctx, src[0].start), min(_tok_at(ctx, src[0].end), len(doc)))
             if not any(M.is_speakerish(doc, k, ctx.ents) for k in toks):
                 return boundary
@@ -646,17 +647,17 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> in
         ctx.used.append((sources[0].start, sources[0].end))
     if cue.incise is not None:
         q = cue.incise
-        cs, ce, qt, conf = q.cstart, q.cend, "direct", 0.85
+        cs, ce, qt, conf = q.cstart, q.cend, DIRECT, 0.85
         if not q.balanced:  # « A, a déclaré X … (never closed): the quote is A
             ce = _trim(ctx.text, q.cstart, cue_chars[0])[1]
     else:
         cs, ce, qt = _quote_type(ctx, boundary, cue_chars[0], backward=True)
-        conf = 0.85 if qt == "direct" else 0.7
+        conf = 0.85 if qt == DIRECT else 0.7
         # a second half after the speaker: « A », a dit X, « b … »  (one claim)
         nxt = src_end  # may be followed by an apposition: ", secrétaire générale du Snes, « b »"
         while nxt < i1 and ctx.q_of[nxt] < 0 and doc[nxt].pos_ not in {"VERB", "AUX"} and doc[nxt].text not in {".", ":", ";"}:
             nxt += 1
-        if nxt < i1 and ctx.q_of[nxt] >= 0 and qt == "direct" and doc[nxt - 1].text == ",":
+        if nxt < i1 and ctx.q_of[nxt] >= 0 and qt == DIRECT and doc[nxt - 1].text == ",":
             q2 = ctx.quotes[ctx.q_of[nxt]]
             if q2.cstart < q2.cend and ctx.text[q2.cstart].islower():
                 ce = q2.cend
@@ -671,7 +672,7 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> in
         if doc[j].text == ":" and j + 1 < i1 and ctx.q_of[j + 1] >= 0:
             q = ctx.quotes[ctx.q_of[j + 1]]
             if q.cend > q.cstart:
-                drafts.append(_Draft(q.cstart, q.cend, _chars(ctx, j, j + 1), sources, "direct", 0.8, u, False))
+                drafts.append(_Draft(q.cstart, q.cend, _chars(ctx, j, j + 1), sources, DIRECT, 0.8, u, False))
             break
     return _chars(ctx, src_end - 1, src_end)[1] if src else cue_chars[1]
 
@@ -756,7 +757,7 @@ def _floating(ctx: _Ctx, drafts: list[_Draft], units: list[tuple[int, int]]) -> 
         if colon:  # "La capitaine X partage cet optimisme : « … »": X speaks
             sources = _colon_subject(ctx, units[u][0], pos) or sources
         cue = (pos, pos + 1) if colon else None
-        out.append(_Draft(q.cstart, q.cend, cue, sources, "direct", 0.6 if sources else 0.4, u, False))
+        out.append(_Draft(q.cstart, q.cend, cue, sources, DIRECT, 0.6 if sources else 0.4, u, False))
     return out
 
 
@@ -784,7 +785,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 cue = p.cue if (p.verbal or not d.verbal) else d.cue
                 seen = {(m.start, m.end) for m in p.sources}
                 sources = p.sources + tuple(m for m in d.sources if (m.start, m.end) not in seen)
-                qt = p.quote_type if p.quote_type == d.quote_type else "mixed"
+                qt = p.quote_type if p.quote_type == d.quote_type else MIXED
                 merged[-1] = _Draft(min(p.start, d.start), max(p.end, d.end), cue, sources, qt,
                                     max(p.confidence, d.confidence), p.unit, p.verbal or d.verbal)
                 continue

@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from glose.suggest.frames import Frame
+from glose.vocabulary import CLAIM, CUE, ENTITY_LABELS, SAID_BY
 
-ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
 OVERLAP = 0.3
 
 
@@ -90,16 +90,16 @@ def from_prodigy(record: dict) -> DocAnns:
     spans = record.get("spans") or []
     claims: dict[tuple[int, int], ClaimAnn] = {}
     for span in spans:
-        if span["label"] == "CLAIM":
+        if span["label"] == CLAIM:
             claims.setdefault((int(span["start"]), int(span["end"])), ClaimAnn((int(span["start"]), int(span["end"])), None, ()))
     for rel in record.get("relations") or []:
         head, child = rel["head_span"], rel["child_span"]
         key = (int(head["start"]), int(head["end"]))
         ann = claims.setdefault(key, ClaimAnn(key, None, ()))
         child_span = (int(child["start"]), int(child["end"]))
-        if rel["label"] == "CUE":
+        if rel["label"] == CUE:
             ann.cue = child_span
-        elif rel["label"] == "SAID_BY":
+        elif rel["label"] == SAID_BY:
             ann.sources = ann.sources + (child_span,)
             if child.get("canonical"):
                 ann.canonicals = ann.canonicals + (child["canonical"],)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from glose.vocabulary import DIRECT, SOURCE
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -16,7 +18,7 @@ class Mention:
 
     start: int
     end: int
-    label: str = "SOURCE"
+    label: str = SOURCE
     canonical: str | None = None
 
 
@@ -28,6 +30,6 @@ class Frame:
     claim_end: int
     cue: tuple[int, int] | None = None
     sources: tuple[Mention, ...] = field(default_factory=tuple)
-    quote_type: str = "direct"  # direct | indirect | mixed
+    quote_type: str = DIRECT  # one of QUOTE_TYPES
     claim_type: str | None = None  # statistic | accusation | prediction | opinion | event | other
     confidence: float = 0.5

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from glose.suggest.frames import Mention
 from glose.suggest.lexicon import PRONOUNS, speaker_nouns
+from glose.vocabulary import ENTITY_LABELS, LOC, MISC, PER, SOURCE
 
 DETS = {"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "son", "sa", "ses", "leur",
         "leurs", "ce", "cet", "cette", "ces", "plusieurs", "deux", "trois", "certains",
@@ -14,7 +15,7 @@ DETS = {"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "son", "sa", 
 DE = {"de", "du", "des", "d'", "d’"}
 NOMINAL = {"NOUN", "PROPN"}
 # Entities that can speak. LOC is kept: "la France demande", "Moscou a démenti".
-SPEAKER_LABELS = {"PER", "ORG", "LOC", "MISC"}
+SPEAKER_LABELS = set(ENTITY_LABELS)
 
 
 class EntIndex(list):
@@ -46,13 +47,13 @@ def is_pronoun(tok) -> bool:
 
 
 def entity_mention(doc, ent) -> Mention:
-    return Mention(ent.start_char, ent.end_char, ent.label_ or "SOURCE")
+    return Mention(ent.start_char, ent.end_char, ent.label_ or SOURCE)
 
 
 def pronoun_mention(tok) -> Mention:
     """The pronoun itself, without the hyphen of an inverted clitic (a-t-il)."""
     start = tok.idx + (len(tok.text) - len(tok.text.lstrip("-")))
-    return Mention(start, tok.idx + len(tok.text), "SOURCE")
+    return Mention(start, tok.idx + len(tok.text), SOURCE)
 
 
 def np_end(doc, head: int, limit: int, ents: list[int]) -> int:
@@ -121,7 +122,7 @@ def apposed_name(doc, after: int, limit: int, ents: list[int]):
     if i < limit and ents[i] >= 0:
         ent = ents.spans[ents[i]]
         # the tagger sometimes calls a foreign name MISC: all-proper-noun spans count
-        named = ent.label_ == "PER" or all(t.pos_ == "PROPN" for t in ent) and ent.label_ == "MISC"
+        named = ent.label_ == PER or all(t.pos_ == "PROPN" for t in ent) and ent.label_ == MISC
         if named and ent.start == i and ent.end <= limit:
             return ent
     if i > after and i < limit:  # ", Bruno Le Maire," with no entity: a capitalised run
@@ -140,7 +141,7 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: list[int]) -> tupl
     if ents[tok_i] >= 0:
         ent = ents.spans[ents[tok_i]]
         end = ent.end
-        if ent.label_ != "PER":
+        if ent.label_ != PER:
             # "le porte-parole de l'ONU" is headed by a noun, not by the ORG it contains;
             # nor is "Secrétaire général" a place, whatever the tagger says.
             start = np_start(doc, ent.start, floor)
@@ -148,7 +149,7 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: list[int]) -> tupl
                 tok_i = start
             elif doc[ent.start].lemma_.lower() in speaker_nouns() and doc[ent.start].text.islower():
                 tok_i = ent.start
-            elif ent.label_ in {"LOC", "MISC"} and doc[ent.start].lemma_.lower() in speaker_nouns():
+            elif ent.label_ in {LOC, MISC} and doc[ent.start].lemma_.lower() in speaker_nouns():
                 tok_i = ent.start
             else:
                 name = apposed_name(doc, end, limit, ents)
@@ -165,7 +166,7 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: list[int]) -> tupl
     # A name inside the phrase's own tail (rare tagger splits) is not looked for:
     # "le porte-parole de Ban Ki-moon" is the spokesman, not Ban Ki-moon.
     s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    return Mention(s, e, "SOURCE"), end
+    return Mention(s, e, SOURCE), end
 
 
 def first_head(doc, i: int, limit: int, ents: list[int]) -> int | None:

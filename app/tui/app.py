@@ -8,10 +8,10 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from glose.plaintext import visible
-from glose.tui.document_list import DocumentListScreen
 from glose.db import connection
 from glose.db.connection import integrity_problem, is_read_only, open_db, why_not_writable
+from glose.plaintext import visible
+from glose.tui.document_list import DocumentListScreen
 
 BUSY_TIMEOUT_MS = 200
 """The app's connection waits this long for another process's write lock, then

@@ -22,13 +22,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from glose.db.connection import data_version
 from glose.db.errors import GloseError, is_busy
 from glose.document_model import Changes
 from glose.plaintext import one_line
 from glose.session import AnnotationSession, Edit, Outcome, Refusal, reason
 from glose.tui.hint_mode import HintModeScreen, hint_labels
 from glose.tui.modals import ChoiceModal, PromptModal
-from glose.vocabulary import ACCEPTED, CLAIM, CUE, REJECTED, SOURCE, SPAN_LABELS
+from glose.vocabulary import ACCEPTED, CLAIM, CUE, PENDING, REJECTED, SOURCE, SPAN_LABELS
 from glose.widgets.article_view import ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
 from glose.widgets.legend import Legend
@@ -53,8 +54,8 @@ class ArticleScreen(Screen):
         _key("N", "next('claim', -1)", "Prev claim", id="previous_claim"),
         _key("e", "next('entity')", "Next entity or source mention", id="next_entity"),
         _key("E", "next('entity', -1)", "Prev entity or source mention", id="previous_entity"),
-        _key("p", "next('pending')", "Next pending", id="next_pending"),
-        _key("P", "next('pending', -1)", "Prev pending", id="previous_pending"),
+        _key("p", f"next('{PENDING}')", "Next pending", id="next_pending"),
+        _key("P", f"next('{PENDING}', -1)", "Prev pending", id="previous_pending"),
         _key("tab", "toggle_panel", "Claims list ⇄ text", id="toggle_panel"),
         _key("a", f"set_state('{ACCEPTED}', True)", "Accept", show=True, id="accept"),
         _key("A", f"set_state('{ACCEPTED}', False)", "Accept this part only", id="accept_part"),
@@ -268,7 +269,7 @@ class ArticleScreen(Screen):
         status.save_state, status.save_note = state, note
 
     def _read_data_version(self) -> int:
-        return self.app.db.execute("PRAGMA data_version").fetchone()[0]
+        return data_version(self.app.db)
 
     def _poll(self) -> None:
         """Show what other processes (another window, another annotator's undo) changed:

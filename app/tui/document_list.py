@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from glose.db import documents
 from glose.db.errors import describe
 from glose.plaintext import one_line
+from glose.vocabulary import DOC_STATUSES, DONE, IN_PROGRESS, TODO
 
-STATUS_MARKS = {"todo": "·", "in_progress": "•", "done": "✓"}
-STATUS_FILTERS = (None, "todo", "in_progress", "done")
+STATUS_MARKS = {TODO: "·", IN_PROGRESS: "•", DONE: "✓"}
+STATUS_FILTERS = (None, *DOC_STATUSES)
 
 
 class DocumentListScreen(Screen):
@@ -90,7 +91,7 @@ class DocumentListScreen(Screen):
             )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
-        done = sum(1 for r in everyone if r["status"] == "done")
+        done = sum(1 for r in everyone if r["status"] == DONE)
         shown = f"{len(rows)} shown · " if query.strip() or self.status_filter else ""
         if self.status_filter:
             shown = f"only {self.status_filter.replace('_', ' ')} · " + shown

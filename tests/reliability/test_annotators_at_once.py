@@ -6,8 +6,8 @@ import random
 import pytest
 
 from glose import importer
-from glose.nlp import blank_tokenizer
 from glose.db.connection import open_db
+from glose.nlp import blank_tokenizer
 from tests.conftest import SAMPLES
 from tests.reliability.conftest import budget
 from tests.reliability.workload import kill_trial, run_annotators

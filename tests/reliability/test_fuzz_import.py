@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glose import importer
-from glose.nlp import blank_tokenizer
 from glose.db.connection import open_db
+from glose.nlp import blank_tokenizer
 from tests.reliability.conftest import budget
 
 LABELS = ["PER", "ORG", "LOC", "MISC", "CLAIM", "CUE", "SOURCE", "X", "", "\x1b[5m", "CLAIM\n"]

@@ -13,7 +13,6 @@ import pytest
 from glose import importer
 from glose.nlp import blank_tokenizer
 from glose.tui.modals import ChoiceModal, PromptModal
-from glose.db import annotations, layers
 from tests.conftest import ROOT
 from tests.test_terminals import assert_nothing_raw, clean_terminal_env, screen_text, terminal_output  # noqa: F401
 from tests.test_tui_annotator import app_for, open_article

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from glose import importer
-from glose.nlp import blank_tokenizer
 from glose.db import documents
 from glose.db.connection import open_db
+from glose.nlp import blank_tokenizer
 from tests.conftest import ROOT, SAMPLES
 from tests.reliability.conftest import budget
 from tests.reliability.workload import run_annotators

@@ -34,9 +34,10 @@ def test_a_deleted_span_id_is_never_given_to_another_annotator(db_path, shared_d
 
 def test_ids_of_rows_deleted_before_the_upgrade_are_not_reused(tmp_path):
     """A database from before ids were kept: the counters start above every id the log names."""
-    from glose.db.migrations import migrate
-    from glose.db.connection import APPLICATION_ID
     import sqlite_utils
+
+    from glose.db.connection import APPLICATION_ID
+    from glose.db.migrations import migrate
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     old = sqlite_utils.Database(conn)

@@ -2,20 +2,16 @@
 as it is, and a retry works. Every test drives the real app with real keys."""
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
-import shutil
 import sqlite3
 import subprocess
-import uuid
 
 import pytest
 
-from glose.tui.article_screen import ArticleScreen
-from glose.db import annotations
 from glose.db.connection import open_db
 from glose.db.edits import Editor
+from glose.tui.article_screen import ArticleScreen
 from tests.test_tui_annotator import app_for, open_article, rows
 from tests.tui_data import at
 
@@ -137,8 +133,8 @@ async def test_read_only_mode_writes_nothing(db_path, shared_doc):
 
 async def test_a_damaged_file_found_in_the_background_turns_the_app_read_only(tmp_path, monkeypatch):
     """A file too large to check before the app opens is checked in the background."""
-    from glose.textnorm import normalize
     from glose.db import connection
+    from glose.textnorm import normalize
     from tests.tui_data import add_doc
 
     path = tmp_path / "damaged.db"
