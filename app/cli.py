@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import getpass
 import os
 import sqlite3
 import sys
@@ -17,25 +16,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from glose.db.connection import open_db, resolve_path
-from glose.db.errors import GloseError, describe
+from glose.db.connection import open_db
+from glose.errors import GloseError, UsageError, describe
 from glose.plaintext import visible
+from glose.settings import Settings
 from glose.vocabulary import SUGGESTIONS
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
-
-
-class CommandError(Exception):
-    """A user-facing error: printed as one line, exit status 2."""
-
-
-def default_annotator() -> str:
-    """``--annotator``, else ``$GLOSE_ANNOTATOR``, else the login name."""
-    try:
-        login = getpass.getuser()
-    except Exception:  # no login name in some containers
-        login = "annotator"
-    return os.environ.get("GLOSE_ANNOTATOR") or login
 
 
 def name(value: str) -> str:
@@ -115,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.annotator = args.annotator or default_annotator()
+    args.settings = Settings.from_environment()
+    args.db = Path(args.db) if args.db else args.settings.db_path
+    args.annotator = args.annotator or args.settings.annotator
     if visible(args.annotator) != args.annotator:
         parser.error("the annotator name ($GLOSE_ANNOTATOR or login) has control characters; use --annotator")
     run = getattr(args, "run", cmd_open)
@@ -124,11 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     err = console(stderr=True)
     try:
         return run(args)
-    except (CommandError, GloseError) as exc:
+    except GloseError as exc:
         err.print(f"glose: {visible(str(exc))}")
         return EXIT_ERROR
     except sqlite3.DatabaseError as exc:  # found while reading: damage the checks at opening missed
-        err.print(f"glose: {visible(str(resolve_path(args.db)))}: {describe(exc)} ({visible(str(exc))});"
+        err.print(f"glose: {visible(str(args.db))}: {describe(exc)} ({visible(str(exc))});"
                   " nothing more was written")
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -146,13 +135,13 @@ def console(*, stderr: bool = False) -> Console:
 def _db(args, *, create: bool = True, access: str = "read", check: bool | None = None):
     """The database named by --db / $GLOSE_DB. Commands that only read take a
     read-only file as it is; commands that write need write access (``access="write"``)."""
-    return open_db(resolve_path(args.db), create=create, access=access, check=check)
+    return open_db(args.db, create=create, access=access, check=check)
 
 
 def cmd_open(args) -> int:
     from glose.tui.app import GloseApp
 
-    app = GloseApp(resolve_path(args.db), annotator=args.annotator, doc_id=args.doc, read_only=args.read_only)
+    app = GloseApp(args.db, annotator=args.annotator, doc_id=args.doc, read_only=args.read_only)
     app.run()
     # A crash inside the app sets its return code; every change before it is committed.
     return app.return_code or EXIT_OK
@@ -161,7 +150,7 @@ def cmd_open(args) -> int:
 def cmd_import(args) -> int:
     from glose import importer
     from glose.db.documents import count_documents
-    from glose.nlp import blank_tokenizer, model_name
+    from glose.nlp import blank_tokenizer
 
     out = console()
     err = console(stderr=True)
@@ -169,16 +158,16 @@ def cmd_import(args) -> int:
         try:
             codecs.lookup(args.encoding)
         except LookupError as exc:
-            raise CommandError(f"unknown encoding {visible(args.encoding)!r}") from exc
+            raise UsageError(f"unknown encoding {visible(args.encoding)!r}") from exc
     db = _db(args, access="write", check=True)  # never write into a damaged file
     if args.if_empty and count_documents(db):
-        out.print(f"{count_documents(db)} documents already in {visible(str(resolve_path(args.db)))}; nothing imported")
+        out.print(f"{count_documents(db)} documents already in {visible(str(args.db))}; nothing imported")
         return EXIT_OK
     if args.no_nlp:
         nlp, tokenizer_name = blank_tokenizer(), "blank:fr"
     else:
-        nlp = _load_model_or_fail()
-        tokenizer_name = f"{model_name()}-{nlp.meta.get('version', '?')}"
+        nlp = _load_model(args)
+        tokenizer_name = f"{args.settings.spacy_model}-{nlp.meta.get('version', '?')}"
     files, _ = importer.collect_files(args.paths)
     total_bytes = sum(p.stat().st_size for p in files)
     started = time.perf_counter()
@@ -246,10 +235,7 @@ def cmd_export(args) -> int:
     from glose import exporter
 
     db = _db(args, create=False)
-    try:
-        recs = exporter.records(db, args.layer, doc_ids=args.doc, include_rejected=args.include_rejected)
-    except exporter.UnknownLayer as exc:
-        raise CommandError(str(exc)) from exc
+    recs = exporter.records(db, args.layer, doc_ids=args.doc, include_rejected=args.include_rejected)
     off_tokens = 0
 
     def counted(records):
@@ -276,7 +262,7 @@ def cmd_export(args) -> int:
     except OSError as exc:
         with suppress(OSError):  # in a folder we cannot write, there is no .part to remove
             part.unlink(missing_ok=True)
-        raise CommandError(f"cannot write {visible(str(out))}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot write {visible(str(out))}: {exc.strerror or exc}") from exc
     console(stderr=True).print(f"wrote {count} document(s) of layer {args.layer!r} to {visible(str(out))}")
     _warn_misaligned(off_tokens)
     return EXIT_OK
@@ -290,26 +276,20 @@ def _warn_misaligned(count: int) -> None:
             " alignment_mode='expand' for them)")
 
 
-def _load_model_or_fail():
-    from glose.nlp import ModelMissing, load_model
+def _load_model(args):
+    from glose.nlp import load_model
 
     err = console(stderr=True)
-    try:
-        with err.status("Loading the French model…") if err.is_terminal else nullcontext():
-            return load_model()
-    except ModelMissing as exc:
-        raise CommandError(str(exc)) from exc
+    with err.status("Loading the French model…") if err.is_terminal else nullcontext():
+        return load_model(args.settings)
 
 
 def cmd_suggest(args) -> int:
     from glose.resuggest import resuggest
 
     db = _db(args, create=False, access="write", check=True)
-    nlp = _load_model_or_fail()
-    try:
-        claims = resuggest(db, nlp, args.doc)
-    except LookupError as exc:
-        raise CommandError(str(exc)) from exc
+    nlp = _load_model(args)
+    claims = resuggest(db, nlp, args.doc)
     console().print(f"suggestions recomputed for {len(claims)} document(s): {sum(claims.values())} claims;"
                     " annotators' layers untouched")
     return EXIT_OK
@@ -317,17 +297,13 @@ def cmd_suggest(args) -> int:
 
 def cmd_eval(args) -> int:
     from glose.evaluation import evaluate_layer
-    from glose.exporter import UnknownLayer
     from glose.suggest.evaluate import format_report
 
     db = _db(args, create=False)
     gold = Path(args.gold)
     if not gold.is_file():
-        raise CommandError(f"{gold}: no such file")
-    try:
-        report, problems = evaluate_layer(db, gold, args.layer)
-    except UnknownLayer as exc:
-        raise CommandError(str(exc)) from exc
+        raise UsageError(f"{gold}: no such file")
+    report, problems = evaluate_layer(db, gold, args.layer)
     for problem in problems:
         console(stderr=True).print(f"glose: eval: {visible(problem)}")
     lines = [f"layer {args.layer!r} against {gold}", *format_report(report).splitlines()]
@@ -339,7 +315,7 @@ def cmd_stats(args) -> int:
     from glose.stats import render_stats
 
     db = _db(args, create=False)
-    console().print(render_stats(db, resolve_path(args.db)))
+    console().print(render_stats(db, args.db))
     return EXIT_OK
 
 

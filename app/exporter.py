@@ -17,12 +17,9 @@ from typing import IO, Iterator
 import sqlite_utils
 
 from glose.db import annotations, documents, layers
+from glose.errors import UnknownLayer
 from glose.textnorm import json_line
 from glose.vocabulary import REJECTED
-
-
-class UnknownLayer(LookupError):
-    pass
 
 
 def require_layer(db: sqlite_utils.Database, layer: str) -> int:

@@ -18,8 +18,8 @@ from typing import Callable, Iterable, Iterator
 import sqlite_utils
 
 from glose.db import annotations, documents, layers
-from glose.db.errors import describe
 from glose.db.transaction import write
+from glose.errors import BadFile, describe
 from glose.nlp import parse
 from glose.plaintext import visible
 from glose.preannotate import suggestions_of, tokens_of
@@ -37,10 +37,6 @@ DEFAULT_IMPORT_LAYER = "imported"
 # Keys of an imported span that are ours; any other key is kept as an attribute.
 _SPAN_KEYS = {"start", "end", "label", "token_start", "token_end", "text", "state", "origin",
               "canonical", "confidence", "id"}
-
-
-class BadFile(Exception):
-    """A file that cannot be imported; the message says why (one line)."""
 
 
 @dataclass

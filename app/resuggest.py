@@ -11,6 +11,7 @@ import sqlite_utils
 
 from glose.db import annotations, documents, layers
 from glose.db.transaction import write
+from glose.errors import UnknownDocument
 from glose.nlp import parse
 from glose.preannotate import suggestions_of
 from glose.vocabulary import CLAIM, SUGGESTIONS
@@ -22,7 +23,7 @@ def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, 
     doc_ids = doc_ids or documents.document_ids(db)
     missing = [doc_id for doc_id in doc_ids if documents.get_document(db, doc_id) is None]
     if missing:
-        raise LookupError(f"no document with id {', '.join(map(str, missing))}")
+        raise UnknownDocument(f"no document with id {', '.join(map(str, missing))}")
     texts = ((documents.get_document(db, doc_id)["text"], doc_id) for doc_id in doc_ids)
     with write(db):
         layer = layers.layer_id(db, SUGGESTIONS)

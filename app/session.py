@@ -20,8 +20,8 @@ import sqlite_utils
 
 from glose.db import annotations, documents, layers
 from glose.db.edits import Editor
-from glose.db.errors import GloseError, UnknownDocument, describe
 from glose.document_model import Changes, DocumentModel, start_of
+from glose.errors import GloseError, UnknownDocument, describe
 from glose.vocabulary import (
     ACCEPTED,
     CLAIM,

@@ -19,25 +19,16 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from glose.db.errors import DatabaseRefused, ReadOnly
 from glose.db.migrations import LATEST_VERSION, migrate
-
-__all__ = ["DatabaseRefused", "ReadOnly", "open_db", "resolve_path", "is_read_only", "integrity_problem",
-           "why_not_writable"]
+from glose.errors import DatabaseRefused, ReadOnly
 
 APPLICATION_ID = 0x676C6F73  # "glos": marks a file as a glose database
 BUSY_TIMEOUT_MS = 10_000
-DEFAULT_PATH = "glose.db"
 QUICK_CHECK_MAX_BYTES = 128 * 1024 * 1024
 """Up to this size every opening runs SQLite's ``quick_check`` (about 1 s per
 100 MB here); above it only commands that write in bulk do (``check=True``),
 and the app runs it in the background."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def resolve_path(cli_value: str | os.PathLike | None = None) -> Path:
-    """``--db PATH``, else ``$GLOSE_DB``, else ``./glose.db``."""
-    return Path(cli_value or os.environ.get("GLOSE_DB") or DEFAULT_PATH)
 
 
 def open_db(path: str | os.PathLike, *, create: bool = True, access: str = "write",

@@ -24,8 +24,8 @@ from typing import Iterator
 import sqlite_utils
 
 from glose.db import events, layers
-from glose.db.errors import EditRefused
 from glose.db.transaction import write
+from glose.errors import EditRefused
 from glose.vocabulary import (
     ACCEPTED,
     ANNOTATOR,

@@ -9,7 +9,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from glose.db.errors import is_busy
+from glose.errors import is_busy
 
 
 @contextmanager

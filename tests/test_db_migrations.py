@@ -7,9 +7,10 @@ import pytest
 import sqlite_utils
 
 from glose.db import documents
-from glose.db.connection import APPLICATION_ID, DatabaseRefused, open_db
+from glose.db.connection import APPLICATION_ID, open_db
 from glose.db.migrations import LATEST_VERSION, MIGRATIONS, migrate, version
 from glose.db.transaction import write
+from glose.errors import DatabaseRefused
 
 
 def test_from_empty_reaches_latest_with_wal_and_foreign_keys(db_path):

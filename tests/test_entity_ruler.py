@@ -6,36 +6,37 @@ import json
 import pytest
 import spacy
 
-from glose.suggest.entities import PATTERNS_FILE, RULER_NAME, add_entity_ruler
+from glose.settings import SHIPPED_PATTERNS, Settings
+from glose.suggest.entities import RULER_NAME, add_entity_ruler
 
 
 def test_pattern_file_is_valid_jsonl():
-    rows = [json.loads(line) for line in PATTERNS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in SHIPPED_PATTERNS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 30
     assert all(row["label"] in {"PER", "ORG", "LOC", "MISC"} and row["pattern"] for row in rows)
 
 
 def test_ruler_on_a_blank_pipeline_and_idempotent():
     nlp = spacy.blank("fr")
-    add_entity_ruler(nlp)
-    add_entity_ruler(nlp)
+    add_entity_ruler(nlp, SHIPPED_PATTERNS)
+    add_entity_ruler(nlp, SHIPPED_PATTERNS)
     assert nlp.pipe_names.count(RULER_NAME) == 1
     doc = nlp("Le rapport de l'Unicef cite le CICR.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Unicef", "ORG"), ("CICR", "ORG")]
 
 
-def test_patterns_file_can_be_replaced(tmp_path, monkeypatch):
+def test_patterns_file_can_be_replaced(tmp_path):
     custom = tmp_path / "patterns.jsonl"
     custom.write_text(json.dumps({"label": "ORG", "pattern": "Groupe Alpha"}) + "\n", encoding="utf-8")
-    monkeypatch.setenv("GLOSE_ENTITY_PATTERNS", str(custom))
+    settings = Settings.from_environment({"GLOSE_ENTITY_PATTERNS": str(custom)})
     nlp = spacy.blank("fr")
-    add_entity_ruler(nlp)
+    add_entity_ruler(nlp, settings.entity_patterns)
     assert [(e.text, e.label_) for e in nlp("Le Groupe Alpha a signé.").ents] == [("Groupe Alpha", "ORG")]
 
 
 def test_acronyms_match_case_sensitively():
     nlp = spacy.blank("fr")
-    add_entity_ruler(nlp)
+    add_entity_ruler(nlp, SHIPPED_PATTERNS)
     assert [e.text for e in nlp("L'AP et l'AFP, mais pas ap ni afp.").ents] == ["AP", "AFP"]
 
 

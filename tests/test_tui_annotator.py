@@ -334,14 +334,13 @@ async def test_mouse_click_selects_the_clicked_mention(db_path, doc):
 
 
 def test_annotator_name_from_option_environment_or_login(monkeypatch):
-    from glose.cli import build_parser, default_annotator
-
-    monkeypatch.setenv("GLOSE_ANNOTATOR", "zoé")
-    assert default_annotator() == "zoé"
-    monkeypatch.delenv("GLOSE_ANNOTATOR")
     import getpass
 
-    assert default_annotator() == getpass.getuser()
+    from glose.cli import build_parser
+    from glose.settings import Settings
+
+    assert Settings.from_environment({"GLOSE_ANNOTATOR": "zoé"}).annotator == "zoé"
+    assert Settings.from_environment({}).annotator == getpass.getuser()
     assert build_parser().parse_args(["--annotator", "yann", "stats"]).annotator == "yann"
 
 

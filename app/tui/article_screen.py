@@ -23,8 +23,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from glose.db.connection import data_version
-from glose.db.errors import GloseError, is_busy
 from glose.document_model import Changes
+from glose.errors import GloseError, is_busy
 from glose.plaintext import one_line
 from glose.session import AnnotationSession, Edit, Outcome, Refusal, reason
 from glose.tui.hint_mode import HintModeScreen, hint_labels

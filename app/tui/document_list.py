@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from glose.db import documents
-from glose.db.errors import describe
+from glose.errors import describe
 from glose.plaintext import one_line
 from glose.vocabulary import DOC_STATUSES, DONE, IN_PROGRESS, TODO
 

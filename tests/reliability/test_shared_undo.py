@@ -8,7 +8,7 @@ import pytest
 from glose.db import annotations, layers
 from glose.db.connection import open_db
 from glose.db.edits import Editor
-from glose.db.errors import EditRefused
+from glose.errors import EditRefused
 from tests.tui_data import at
 
 

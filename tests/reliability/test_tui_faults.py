@@ -11,6 +11,7 @@ import pytest
 
 from glose.db.connection import open_db
 from glose.db.edits import Editor
+from glose.errors import DatabaseRefused
 from glose.tui.article_screen import ArticleScreen
 from tests.test_tui_annotator import app_for, open_article, rows
 from tests.tui_data import at
@@ -147,7 +148,7 @@ async def test_a_damaged_file_found_in_the_background_turns_the_app_read_only(tm
     with path.open("r+b") as handle:  # a page of garbage in the middle (the text's overflow pages)
         handle.seek((size // 4096 // 2) * 4096)
         handle.write(os.urandom(4096))
-    with pytest.raises(connection.DatabaseRefused, match="damaged"):  # small enough: checked at once
+    with pytest.raises(DatabaseRefused, match="damaged"):  # small enough: checked at once
         app_for(path, doc)
     monkeypatch.setattr(connection, "QUICK_CHECK_MAX_BYTES", 0)
     app = app_for(path, doc)

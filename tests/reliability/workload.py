@@ -25,7 +25,7 @@ from pathlib import Path
 
 from glose.db.connection import open_db
 from glose.db.edits import Editor
-from glose.db.errors import EditRefused, is_busy
+from glose.errors import EditRefused, is_busy
 
 LABELS = ("PER", "ORG", "LOC", "MISC", "CLAIM", "CUE", "SOURCE")
 SHARED_NAMES = ("Ban Ki-moon", "Stéphane Dujarric", "l'OSDH", "Bachar al-Assad")

@@ -1,7 +1,9 @@
 """The errors glose reports to its user: one line each, never a traceback.
 
-Everything glose refuses on purpose derives from :class:`GloseError`; its
-message is written for the annotator and names what was left unchanged.
+Everything glose refuses on purpose derives from :class:`GloseError`; its message
+is written for the person at the keyboard and names what was left unchanged. The
+command line catches ``GloseError`` once (exit status 2); the app shows it on the
+status line. Also: SQLite's errors in words.
 """
 from __future__ import annotations
 
@@ -20,8 +22,25 @@ class ReadOnly(GloseError):
     """The database can be read but not written (file or folder permissions, or --read-only)."""
 
 
+class UsageError(GloseError):
+    """A command was asked something it cannot do (a bad option value, a missing file)."""
+
+
 class UnknownDocument(GloseError, LookupError):
     """No (complete) document has that id."""
+
+
+class UnknownLayer(GloseError, LookupError):
+    """No layer has that name."""
+
+
+class ModelMissing(GloseError):
+    """The spaCy pipeline cannot be loaded; the message says how to install it."""
+
+
+class BadFile(GloseError):
+    """A file that cannot be imported; the message says why (one line). The import
+    reports it and goes on with the other files."""
 
 
 class EditRefused(GloseError):
