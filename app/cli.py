@@ -202,8 +202,10 @@ class _ImportProgress:
     """A rich progress bar (documents, words/s, ETA) on a terminal; silent otherwise."""
 
     def __init__(self, console: Console, total_bytes: int):
+        from rich.progress import Progress
+
         self.console, self.total = console, total_bytes
-        self.progress = None
+        self.progress: Progress | None = None
         self.started = time.perf_counter()
 
     def __enter__(self):

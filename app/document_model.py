@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from glose.db import annotations, events
+from glose.db import events, spans
+from glose.db.spans import RelationRow, SpanRow
 from glose.vocabulary import CLAIM, CUE, MENTION_LABELS, PENDING, REJECTED
 from glose.widgets.data import ClaimRow, Highlight
 
@@ -25,12 +27,12 @@ from glose.widgets.data import ClaimRow, Highlight
 _WORD = re.compile(r"\w+(?:-\w+)*|[«»“”\"]")
 
 
-def _position(span: dict) -> tuple[int, int, int]:
+def _position(span: SpanRow) -> tuple[int, int, int]:
     """Reading order of spans (ties by id, as a fresh load gives them)."""
     return span["start"], span["end"], span["id"]
 
 
-def start_of(span: dict) -> int:
+def start_of(span: SpanRow) -> int:
     """A span's start: the sort key of lists in reading order, for ``bisect``."""
     return span["start"]
 
@@ -39,11 +41,11 @@ def start_of(span: dict) -> int:
 class ClaimFrame:
     """A claim with the spans and relations that hang from it."""
 
-    claim: dict
-    cue: dict | None = None
-    cue_relation: dict | None = None
-    sources: list[dict] = field(default_factory=list)
-    source_relations: list[dict] = field(default_factory=list)
+    claim: SpanRow
+    cue: SpanRow | None = None
+    cue_relation: RelationRow | None = None
+    sources: list[SpanRow] = field(default_factory=list)
+    source_relations: list[RelationRow] = field(default_factory=list)
 
 
 @dataclass
@@ -71,37 +73,38 @@ class DocumentModel:
     def reload(self) -> None:
         """Read the whole layer afresh."""
         self._seen = events.last_id(self.db)  # before the rows: a later change is re-read, never missed
-        self.spans: dict[int, dict] = {}
-        self.relations: dict[int, dict] = {}
+        self.spans: dict[int, SpanRow] = {}
+        self.relations: dict[int, RelationRow] = {}
         # Spans in reading order: all of them, and by kind (kept sorted as rows change).
-        self._ordered: list[dict] = []
-        self.claims: list[dict] = []
-        self.entities: list[dict] = []
-        self.pending: list[dict] = []
+        self._ordered: list[SpanRow] = []
+        self.claims: list[SpanRow] = []
+        self.entities: list[SpanRow] = []
+        self.pending: list[SpanRow] = []
         self._longest = 0  # no span is longer (an upper bound: spans only ever raise it)
         self._by_head: dict[int, set[int]] = {}  # span id -> ids of the relations from it
         self._by_child: dict[int, set[int]] = {}  # span id -> ids of the relations to it
-        for span in annotations.spans_of(self.db, self.doc_id, self.layer_id):
+        for span in spans.spans_of(self.db, self.doc_id, self.layer_id):
             self._add_span(span)
-        for relation in annotations.relations_of(self.db, self.doc_id, self.layer_id):
+        for relation in spans.relations_of(self.db, self.doc_id, self.layer_id):
             self._add_relation(relation)
 
     def refresh(self) -> Changes:
         """Re-read the spans and relations changed since the last read, as the event log
         lists them (this screen's edits, undo and redo alike); return what to redraw."""
         self._seen, touched = events.touched_since(self.db, self._seen, self.doc_id, self.layer_id)
-        spans = annotations.spans_by_id(self.db, self.layer_id, touched["spans"])
-        relations = annotations.relations_by_id(self.db, self.layer_id, touched["relations"])
+        rows = spans.spans_by_id(self.db, self.layer_id, touched["spans"])
+        relations = spans.relations_by_id(self.db, self.layer_id, touched["relations"])
         changes = Changes([], [])
         for relation_id in touched["relations"]:  # the claims a link was added to or taken from
             for rel in (self.relations.get(relation_id), relations.get(relation_id)):
                 if rel is not None:
                     changes.claims.add(rel["head_id"])
         for span_id in touched["spans"]:
-            old, new = self.spans.get(span_id), spans.get(span_id)
+            old, new = self.spans.get(span_id), rows.get(span_id)
             was_claim = old is not None and old["label"] == CLAIM
             is_claim = new is not None and new["label"] == CLAIM
-            if was_claim != is_claim or (is_claim and (old["start"], old["end"]) != (new["start"], new["end"])):
+            moved = old is not None and new is not None and (old["start"], old["end"]) != (new["start"], new["end"])
+            if was_claim != is_claim or (is_claim and moved):
                 changes.claim_order = True
             if is_claim:
                 changes.claims.add(span_id)
@@ -120,7 +123,7 @@ class DocumentModel:
                 self._add_relation(relations[relation_id])
         return changes
 
-    def _lists_of(self, span: dict) -> list[list[dict]]:
+    def _lists_of(self, span: SpanRow) -> list[list[SpanRow]]:
         lists = [self._ordered]
         if span["label"] == CLAIM:
             lists.append(self.claims)
@@ -130,33 +133,33 @@ class DocumentModel:
             lists.append(self.pending)
         return lists
 
-    def _add_span(self, span: dict) -> None:
+    def _add_span(self, span: SpanRow) -> None:
         self.spans[span["id"]] = span
         self._longest = max(self._longest, span["end"] - span["start"])
         for items in self._lists_of(span):
             insort(items, span, key=_position)
 
-    def _remove_span(self, span: dict) -> None:
+    def _remove_span(self, span: SpanRow) -> None:
         del self.spans[span["id"]]
         for items in self._lists_of(span):
             del items[bisect_left(items, _position(span), key=_position)]
 
-    def _add_relation(self, relation: dict) -> None:
+    def _add_relation(self, relation: RelationRow) -> None:
         self.relations[relation["id"]] = relation
         self._by_head.setdefault(relation["head_id"], set()).add(relation["id"])
         self._by_child.setdefault(relation["child_id"], set()).add(relation["id"])
 
-    def _remove_relation(self, relation: dict) -> None:
+    def _remove_relation(self, relation: RelationRow) -> None:
         del self.relations[relation["id"]]
         self._by_head[relation["head_id"]].discard(relation["id"])
         self._by_child[relation["child_id"]].discard(relation["id"])
 
-    def _live(self, relation_ids) -> list[dict]:
+    def _live(self, relation_ids) -> list[RelationRow]:
         """These relations in id order, without the rejected ones and those whose
         head is not a claim or whose child is gone."""
         relations = (self.relations[i] for i in sorted(relation_ids))
         return [r for r in relations if r["state"] != REJECTED and r["child_id"] in self.spans
-                and self.spans.get(r["head_id"], {}).get("label") == CLAIM]
+                and r["head_id"] in self.spans and self.spans[r["head_id"]]["label"] == CLAIM]
 
     # --- Queries ---------------------------------------------------------------
 
@@ -178,11 +181,11 @@ class DocumentModel:
         """The claims a span is the cue or a source of."""
         return [r["head_id"] for r in self._live(self._by_child.get(span_id, ()))]
 
-    def relations_to(self, span_id: int) -> list[dict]:
+    def relations_to(self, span_id: int) -> list[RelationRow]:
         """Every relation whose child is the span, in id order."""
         return [self.relations[i] for i in sorted(self._by_child.get(span_id, ()))]
 
-    def span_text(self, span: dict) -> str:
+    def span_text(self, span: SpanRow) -> str:
         return self.text[span["start"]:span["end"]]
 
     def highlights(self) -> list[Highlight]:
@@ -199,15 +202,17 @@ class DocumentModel:
         """The paragraph (1, 2, …) holding a char offset."""
         return bisect_right(self._paragraphs, offset)
 
-    def source_name(self, span: dict) -> str:
+    def source_name(self, span: SpanRow) -> str:
         return span.get("canonical") or self.span_text(span)
 
-    def claim_rows(self, claim_ids=None) -> list[ClaimRow]:
+    def claim_rows(self, claim_ids: Iterable[int] | None = None) -> list[ClaimRow]:
         """Rows for the claims panel: every claim in reading order, or those named."""
         claims = self.claims if claim_ids is None else [self.spans[i] for i in claim_ids if i in self.spans]
         rows = []
         for claim in claims:
             frame = self.frame(claim["id"])
+            if frame is None:  # a named id that is no claim (any more)
+                continue
             rows.append(ClaimRow(
                 id=claim["id"], excerpt=self.span_text(claim),
                 source=" + ".join(self.source_name(s) for s in frame.sources),
@@ -216,7 +221,7 @@ class DocumentModel:
             ))
         return rows
 
-    def source_candidates(self, claim_id: int) -> list[dict]:
+    def source_candidates(self, claim_id: int) -> list[SpanRow]:
         """Mentions that could be the claim's source, nearest to it first.
 
         Mentions inside the claim come last: a claim rarely names its own speaker.
@@ -225,7 +230,7 @@ class DocumentModel:
         mentions = [s for s in self._ordered
                     if s["label"] in MENTION_LABELS and s["state"] != REJECTED]
 
-        def distance(span: dict) -> tuple[bool, int, int, int, int]:
+        def distance(span: SpanRow) -> tuple[bool, int, int, int, int]:
             tie = (span["start"], -span["end"], span["id"])  # outer first, then oldest
             if span["end"] <= claim["start"]:
                 return False, claim["start"] - span["end"], *tie
@@ -235,7 +240,7 @@ class DocumentModel:
 
         return sorted(mentions, key=distance)
 
-    def innermost_at(self, offset: int) -> dict | None:
+    def innermost_at(self, offset: int) -> SpanRow | None:
         """The shortest span covering the char at ``offset`` (then the oldest)."""
         covering = []
         index = bisect_right(self._ordered, offset, key=start_of) - 1
@@ -248,24 +253,24 @@ class DocumentModel:
 
     # --- Word-wise edges -------------------------------------------------------
 
-    def grow_start(self, span: dict) -> int:
+    def grow_start(self, span: SpanRow) -> int:
         """The start of the word before the span (the start itself if none)."""
         words = [m.start() for m in _WORD.finditer(self.text, max(0, span["start"] - 200), span["start"])]
         return words[-1] if words else span["start"]
 
-    def shrink_start(self, span: dict) -> int | None:
+    def shrink_start(self, span: SpanRow) -> int | None:
         """The start of the span's second word, or None if it has only one."""
         words = list(_WORD.finditer(self.text, span["start"], span["end"]))
         return words[1].start() if len(words) > 1 else None
 
-    def grow_end(self, span: dict) -> int:
+    def grow_end(self, span: SpanRow) -> int:
         match = _WORD.search(self.text, span["end"], min(len(self.text), span["end"] + 200))
         return match.end() if match else span["end"]
 
-    def shrink_end(self, span: dict) -> int | None:
+    def shrink_end(self, span: SpanRow) -> int | None:
         words = list(_WORD.finditer(self.text, span["start"], span["end"]))
         return words[-2].end() if len(words) > 1 else None
 
 
-def _highlight(span: dict) -> Highlight:
+def _highlight(span: SpanRow) -> Highlight:
     return Highlight(span["id"], span["start"], span["end"], span["label"], span["state"])

@@ -12,11 +12,12 @@ the last token of the head/child span, as Prodigy's relation UI records them.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 import sqlite_utils
 
-from glose.db import annotations, documents, layers
+from glose.db import documents, layers, spans
+from glose.db.spans import RelationRow, SpanRow
 from glose.errors import UnknownLayer
 from glose.textnorm import json_line
 from glose.vocabulary import REJECTED
@@ -40,7 +41,7 @@ def misaligned(record: dict) -> int:
 
 
 def records(db: sqlite_utils.Database, layer: str, *, doc_ids: list[int] | None = None,
-            include_rejected: bool = False) -> Iterator[dict]:
+            include_rejected: bool = False) -> Iterator[dict[str, Any]]:
     """One Prodigy-style record per document that has anything in ``layer``.
 
     Raises UnknownLayer at once (not on first iteration) for a missing layer.
@@ -52,22 +53,22 @@ def records(db: sqlite_utils.Database, layer: str, *, doc_ids: list[int] | None 
 
 
 def _records(db, layer_id: int, doc_ids: list[int], *, annotator: str,
-             include_rejected: bool) -> Iterator[dict]:
+             include_rejected: bool) -> Iterator[dict[str, Any]]:
     for doc_id in doc_ids:
-        spans = annotations.spans_of(db, doc_id, layer_id)
+        kept = spans.spans_of(db, doc_id, layer_id)
         if not include_rejected:
-            spans = [s for s in spans if s["state"] != REJECTED]
-        if spans:
-            yield record(db, doc_id, spans, annotations.relations_of(db, doc_id, layer_id),
+            kept = [s for s in kept if s["state"] != REJECTED]
+        if kept:
+            yield record(db, doc_id, kept, spans.relations_of(db, doc_id, layer_id),
                          annotator=annotator, include_rejected=include_rejected)
 
 
-def record(db, doc_id: int, spans: list[dict], relations: list[dict], *, annotator: str,
-           include_rejected: bool = False) -> dict:
-    doc = documents.get_document(db, doc_id)
+def record(db: sqlite_utils.Database, doc_id: int, layer_spans: list[SpanRow], relations: list[RelationRow], *,
+           annotator: str, include_rejected: bool = False) -> dict[str, Any]:
+    doc = documents.document(db, doc_id)
     tokens = documents.get_tokens(db, doc_id) or _tokenize(doc["text"])
     text = doc["text"]
-    by_id = {span["id"]: _span_dict(span, tokens, text) for span in spans}
+    by_id = {span["id"]: _span_dict(span, tokens, text) for span in layer_spans}
     rels = []
     for rel in relations:
         head, child = by_id.get(rel["head_id"]), by_id.get(rel["child_id"])
@@ -95,10 +96,10 @@ def _token_dicts(text: str, tokens: documents.Tokens) -> list[dict]:
     nexts = [*tokens.starts[1:], len(text)]
     return [{"text": text[s:e], "start": s, "end": e, "id": i,
              "ws": following == e + 1 and text[e].isspace()}
-            for i, (s, e, following) in enumerate(zip(tokens.starts, tokens.ends, nexts))]
+            for i, (s, e, following) in enumerate(zip(tokens.starts, tokens.ends, nexts, strict=True))]
 
 
-def _span_dict(span: dict, tokens: documents.Tokens, text: str) -> dict:
+def _span_dict(span: SpanRow, tokens: documents.Tokens, text: str) -> dict[str, Any]:
     start, end = span["start"], span["end"]
     out = {
         "start": start, "end": end, "label": span["label"],

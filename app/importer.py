@@ -17,7 +17,8 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from glose.db import annotations, documents, layers
+from glose.db import documents, layers, spans
+from glose.db.spans import NewRelation, NewSpan
 from glose.db.transaction import write
 from glose.errors import BadFile, describe
 from glose.nlp import parse
@@ -47,8 +48,8 @@ class Record:
     title: str
     meta: dict
     origin: str
-    spans: list[dict] = field(default_factory=list)
-    relations: list[dict] = field(default_factory=list)
+    spans: list[NewSpan] = field(default_factory=list)
+    relations: list[NewRelation] = field(default_factory=list)
 
     @cached_property
     def hash(self) -> str:
@@ -180,9 +181,11 @@ def _jsonl_record(obj, origin: str) -> Record:
     if claimed_hash and claimed_hash != record.hash:
         raise BadFile("its text does not match meta.text_hash; its annotations are refused")
     # A task's answer is the default state of its spans (Prodigy: accept, reject, ignore).
-    default_state = {"accept": ACCEPTED, "reject": REJECTED}.get(obj.get("answer"), PENDING)
+    answer = obj.get("answer")
+    default_state = {"accept": ACCEPTED, "reject": REJECTED}.get(answer if isinstance(answer, str) else "", PENDING)
     to_norm = offset_mapper(raw)
-    spans, index = [], {}
+    found: list[NewSpan] = []
+    index: dict[tuple[int, int, str], int] = {}
 
     def add_span(span) -> int:
         if not isinstance(span, dict):
@@ -210,8 +213,8 @@ def _jsonl_record(obj, origin: str) -> Record:
             raise BadFile(f"span canonical must be a name (a string): {visible(repr(canonical))[:80]}")
         key = (start, end, label)
         if key not in index:
-            index[key] = len(spans)
-            spans.append({
+            index[key] = len(found)
+            found.append({
                 "start": new_start, "end": new_end, "label": label, "state": state, "origin": IMPORT,
                 "canonical": one_line_name(canonical) if canonical else None, "confidence": confidence,
                 "attrs": {k: v for k, v in span.items() if k not in _SPAN_KEYS},
@@ -220,19 +223,20 @@ def _jsonl_record(obj, origin: str) -> Record:
 
     for span in obj.get("spans") or []:
         add_span(span)
-    relations = []
+    relations: list[NewRelation] = []
     for rel in obj.get("relations") or []:
         if not isinstance(rel, dict) or not isinstance(rel.get("head_span"), dict) \
                 or not isinstance(rel.get("child_span"), dict):
             raise BadFile("a relation needs head_span and child_span objects")
         if rel.get("label") not in RELATION_LABELS:
-            raise BadFile(f"unknown relation label {rel.get('label')!r} (glose knows SAID_BY and CUE)")
+            raise BadFile(f"unknown relation label {visible(repr(rel.get('label')))[:40]}"
+                          f" (glose knows {', '.join(RELATION_LABELS)})")
         state = rel.get("state", default_state)
         if state not in STATES:
             raise BadFile(f"unknown relation state {state!r}")
         relations.append({"head": add_span(rel["head_span"]), "child": add_span(rel["child_span"]),
                           "label": rel["label"], "state": state, "origin": IMPORT})
-    record.spans, record.relations = spans, relations
+    record.spans, record.relations = found, relations
     return record
 
 
@@ -335,8 +339,8 @@ class _Ready:
     record: Record
     tokens: tuple[str, str, str, str]
     n_words: int
-    suggestions: annotations.Batch | None
-    own: annotations.Batch | None
+    suggestions: spans.Batch | None
+    own: spans.Batch | None
 
 
 def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_suggestions: bool,
@@ -350,12 +354,12 @@ def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_sugg
     annotator's edit beside an import waits milliseconds, never seconds.
     """
     ready = []
-    for record, doc in zip(job.new, job.docs):
+    for record, doc in zip(job.new, job.docs, strict=True):
         tokens, n_words = tokens_of(doc, tokenizer_name)
         ready.append(_Ready(
             record, documents.tokens_row(tokens), n_words,
-            annotations.batch(*suggestions_of(doc)) if with_suggestions else None,
-            annotations.batch(record.spans, record.relations) if record.spans else None))
+            spans.batch(*suggestions_of(doc)) if with_suggestions else None,
+            spans.batch(record.spans, record.relations) if record.spans else None))
     in_steps = sum(len(item.suggestions or ()) + len(item.own or ()) for item in ready) > STEP_ROWS
     try:
         with write(db):
@@ -395,17 +399,17 @@ def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_sugg
         progress.stored(len(placed), words)
 
 
-def _add_rows(db, doc_id: int, suggestions: int | None, suggested: annotations.Batch | None,
-              target: int | None, own: annotations.Batch | None, *, step: int | None) -> None:
+def _add_rows(db, doc_id: int, suggestions: int | None, suggested: spans.Batch | None,
+              target: int | None, own: spans.Batch | None, *, step: int | None) -> None:
     """A new document's suggestions and its own spans: in the caller's transaction,
     or (``step``) in transactions of their own."""
     for layer_id, rows in ((suggestions, suggested), (target, own)):
         if rows is None or layer_id is None:
             continue
         if step is None:
-            annotations.add_annotations(db, doc_id, layer_id, rows)
+            spans.add_annotations(db, doc_id, layer_id, rows)
         else:
-            annotations.add_in_steps(db, doc_id, layer_id, rows, step=step)
+            spans.add_in_steps(db, doc_id, layer_id, rows, step=step)
 
 
 def _clear_unfinished(db, record: Record) -> str | None:
@@ -429,9 +433,10 @@ def _add_to_known(db, record: Record, doc_id: int | None, target: int | None, la
         return "same text as earlier in this run" + ("; its spans were not imported" if record.spans else "")
     if not record.spans:
         return "already imported"
-    if annotations.spans_of(db, doc_id, target):
+    assert target is not None, "a layer is made for every file that brings spans"
+    if spans.spans_of(db, doc_id, target):
         return f"already imported, and layer {layer!r} already has annotations for it: its spans were not imported"
-    annotations.add_annotations(db, doc_id, target, record.spans, record.relations)
+    spans.add_annotations(db, doc_id, target, record.spans, record.relations)
     return f"already imported; its {len(record.spans)} spans added to layer {layer!r}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 
 from glose.db.documents import Tokens
+from glose.db.spans import NewRelation, NewSpan
 from glose.suggest.engine import suggest_frames
 from glose.suggest.frames import Frame
 from glose.vocabulary import CLAIM, CUE, ENTITY_LABELS, RULES, SAID_BY, SOURCE, SPACY
@@ -25,9 +26,9 @@ def tokens_of(doc, tokenizer: str) -> tuple[Tokens, int]:
     return Tokens(starts.tolist(), (starts + table[:, 1]).tolist(), sent_starts, tokenizer), words
 
 
-def suggestions_of(doc) -> tuple[list[dict], list[dict]]:
+def suggestions_of(doc) -> tuple[list[NewSpan], list[NewRelation]]:
     """Entity spans plus claim frames of a parsed doc, as (spans, relations)."""
-    spans = [
+    spans: list[NewSpan] = [
         {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "origin": SPACY}
         for ent in doc.ents
         if ent.label_ in ENTITY_LABELS
@@ -40,7 +41,7 @@ def suggestions_of(doc) -> tuple[list[dict], list[dict]]:
     return spans, relations
 
 
-def frames_to_rows(frames: list[Frame], spans: list[dict]) -> list[dict]:
+def frames_to_rows(frames: list[Frame], spans: list[NewSpan]) -> list[NewRelation]:
     """Append each frame's CLAIM, CUE and SOURCE spans to ``spans`` and return its relations.
 
     A source mention that is exactly an entity span links to that span, so the
@@ -48,16 +49,18 @@ def frames_to_rows(frames: list[Frame], spans: list[dict]) -> list[dict]:
     """
     index = {(s["start"], s["end"], s["label"]): i for i, s in enumerate(spans)}
 
-    def span_index(start: int, end: int, label: str, **extra) -> int:
+    def span_index(start: int, end: int, label: str, canonical: str | None = None) -> int:
         key = (start, end, label)
         if key not in index:
             index[key] = len(spans)
-            spans.append({"start": start, "end": end, "label": label, "origin": RULES, **extra})
+            spans.append({"start": start, "end": end, "label": label, "origin": RULES})
+        if canonical and not spans[index[key]].get("canonical"):
+            spans[index[key]]["canonical"] = canonical
         return index[key]
 
-    relations = []
+    relations: list[NewRelation] = []
     for frame in frames:
-        attrs = {"quote_type": frame.quote_type}
+        attrs: dict[str, str] = {"quote_type": frame.quote_type}
         if frame.claim_type:
             attrs["claim_type"] = frame.claim_type
         claim = len(spans)
@@ -68,9 +71,6 @@ def frames_to_rows(frames: list[Frame], spans: list[dict]) -> list[dict]:
             relations.append({"head": claim, "child": cue, "label": CUE, "origin": RULES})
         for mention in frame.sources:
             label = mention.label if mention.label in ENTITY_LABELS else SOURCE
-            extra = {"canonical": mention.canonical} if mention.canonical else {}
-            source = span_index(mention.start, mention.end, label, **extra)
-            if mention.canonical and "canonical" not in spans[source]:
-                spans[source]["canonical"] = mention.canonical
+            source = span_index(mention.start, mention.end, label, mention.canonical)
             relations.append({"head": claim, "child": source, "label": SAID_BY, "origin": RULES})
     return relations

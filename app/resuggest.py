@@ -9,7 +9,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from glose.db import annotations, documents, layers
+from glose.db import documents, layers, spans
 from glose.db.transaction import write
 from glose.errors import UnknownDocument
 from glose.nlp import parse
@@ -24,16 +24,16 @@ def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, 
     missing = [doc_id for doc_id in doc_ids if documents.get_document(db, doc_id) is None]
     if missing:
         raise UnknownDocument(f"no document with id {', '.join(map(str, missing))}")
-    texts = ((documents.get_document(db, doc_id)["text"], doc_id) for doc_id in doc_ids)
+    texts = ((documents.document(db, doc_id)["text"], doc_id) for doc_id in doc_ids)
     with write(db):
         layer = layers.layer_id(db, SUGGESTIONS)
     claims = {}
     for done, (doc, doc_id) in enumerate(parse(nlp, texts, batch_size=batch_size), start=1):
-        spans, relations = suggestions_of(doc)
-        rows = annotations.batch(spans, relations)  # computed before the write lock is taken
+        suggested, relations = suggestions_of(doc)
+        rows = spans.batch(suggested, relations)  # computed before the write lock is taken
         with write(db):
-            annotations.replace_layer(db, doc_id, layer, rows, action="suggest")
-        claims[doc_id] = sum(1 for span in spans if span["label"] == CLAIM)
+            spans.replace_layer(db, doc_id, layer, rows, action="suggest")
+        claims[doc_id] = sum(1 for span in suggested if span["label"] == CLAIM)
         if on_progress:
             on_progress(done)
     return claims

@@ -18,8 +18,9 @@ from urllib.parse import urlparse
 
 import sqlite_utils
 
-from glose.db import annotations, documents, layers
+from glose.db import documents, layers, spans
 from glose.db.edits import Editor
+from glose.db.spans import SpanRow
 from glose.document_model import Changes, DocumentModel, start_of
 from glose.errors import GloseError, UnknownDocument, describe
 from glose.vocabulary import (
@@ -107,13 +108,13 @@ class AnnotationSession:
                 self.editor = None
                 self.read_only = f"your layer could not be prepared ({reason(exc)}); reopen to retry"
         own = layers.find_layer(self.db, self.annotator)
-        if own is not None and annotations.has_annotations(self.db, self.doc_id, own):
+        if own is not None and spans.has_annotations(self.db, self.doc_id, own):
             return own
         return layers.find_layer(self.db, SUGGESTIONS) or own or 0
 
     # --- Selection ---------------------------------------------------------------------
 
-    def span(self, span_id: int | None) -> dict | None:
+    def span(self, span_id: int | None) -> SpanRow | None:
         return self.model.spans.get(span_id) if span_id is not None else None
 
     def select(self, span_id: int | None) -> None:
@@ -121,9 +122,11 @@ class AnnotationSession:
         only claim a selected cue or mention belongs to."""
         self.current = span_id
         span = self.span(span_id)
-        if span is not None and span["label"] == CLAIM:
-            self.claim = span_id
-        elif span is not None and len(claims := self.model.claims_of(span_id)) == 1:
+        if span is None:
+            return
+        if span["label"] == CLAIM:
+            self.claim = span["id"]
+        elif len(claims := self.model.claims_of(span["id"])) == 1:
             self.claim = claims[0]
 
     def at_caret(self, offset: int) -> int | None:
@@ -176,13 +179,13 @@ class AnnotationSession:
             detail.append(f"claim: {self.model.span_text(claim)[:30]}")
         return " ".join(detail)
 
-    def _need(self, span_id: int | None, what: str = "an annotation") -> dict | Refusal:
+    def _need(self, span_id: int | None, what: str = "an annotation") -> SpanRow | Refusal:
         span = self.span(span_id)
         if span is None:
             return Refusal(f"Select {what} first (n, e, p or move the caret onto it)")
         return span
 
-    def _claim(self) -> dict | Refusal:
+    def _claim(self) -> SpanRow | Refusal:
         return self._need(self.claim, "a claim")
 
     def _edit(self, run: Callable[[Editor], Any], then=_nothing, *, uses_selection: bool = False) -> Edit | Refusal:
@@ -213,15 +216,15 @@ class AnnotationSession:
         span = self._need(self.current)
         if isinstance(span, Refusal):
             return span
-        spans, relations = [span["id"]], []
+        span_ids, relations = [span["id"]], []
         frame = self.model.frame(span["id"]) if whole_frame else None
         if frame is not None:
             relations = [r["id"] for r in frame.source_relations]
             relations += [frame.cue_relation["id"]] if frame.cue_relation else []
             if frame.cue:
-                spans.append(frame.cue["id"])
+                span_ids.append(frame.cue["id"])
             if state == ACCEPTED:
-                spans += [s["id"] for s in frame.sources]
+                span_ids += [s["id"] for s in frame.sources]
         elif state == REJECTED:
             relations = [r["id"] for r in self.model.relations_to(span["id"])]
         verb = "accept" if state == ACCEPTED else "reject"
@@ -231,7 +234,7 @@ class AnnotationSession:
             return f"{verb}ed {what}" if changed else f"Already {state}"
 
         return self._edit(lambda editor: editor.set_states(
-            state, spans, relations, action=f"{verb}_{'frame' if frame else 'span'}"), then)
+            state, span_ids, relations, action=f"{verb}_{'frame' if frame else 'span'}"), then)
 
     def label(self, label: str, selection: tuple[int, int] | None) -> Outcome:
         """With text selected: a new span of that label. Else: relabel the selected span."""
@@ -260,7 +263,7 @@ class AnnotationSession:
             value = model.grow_start(span) if direction < 0 else model.shrink_start(span)
         else:
             value = model.grow_end(span) if direction > 0 else model.shrink_end(span)
-        if value is None or value == span[which]:
+        if value is None or value == (span["start"] if which == "start" else span["end"]):
             return Refusal()
         return self._edit(lambda editor: editor.update_span(span["id"], action=f"{which}_edge", **{which: value}))
 
@@ -272,7 +275,7 @@ class AnnotationSession:
 
     # --- Frames: sources and cues --------------------------------------------------------------
 
-    def source_candidates(self, visible: tuple[int, int] | None = None) -> list[dict] | Refusal:
+    def source_candidates(self, visible: tuple[int, int] | None = None) -> list[SpanRow] | Refusal:
         """Mentions that could be the claim's source, nearest first (those that
         meet the ``visible`` range of offsets, when given)."""
         claim = self._claim()
@@ -286,7 +289,7 @@ class AnnotationSession:
             mentions = [m for m in mentions if m["start"] < end and m["end"] > start]
         return mentions
 
-    def mention_label(self, span: dict) -> str:
+    def mention_label(self, span: SpanRow) -> str:
         """A mention as the name picker lists it: its text, who it is, where."""
         text, name = self.model.span_text(span), self.model.source_name(span)
         who = text if name == text else f"{text} (= {name})"
@@ -351,7 +354,7 @@ class AnnotationSession:
             return span
         if span["label"] not in MENTION_LABELS:
             return Refusal(f"Canonical sources tie mentions ({', '.join(MENTION_LABELS)})")
-        return span.get("canonical") or self.model.span_text(span), annotations.canonical_names(self.db)
+        return span.get("canonical") or self.model.span_text(span), spans.canonical_names(self.db)
 
     def tie(self, name: str) -> Outcome:
         """Tie the selected mention to the canonical source ``name`` (created if new); "" unties."""
@@ -363,7 +366,7 @@ class AnnotationSession:
 
     # --- Attributes ------------------------------------------------------------------------
 
-    def _set_attr(self, span: dict, key: str, value, action: str) -> Outcome:
+    def _set_attr(self, span: SpanRow, key: str, value, action: str) -> Outcome:
         attrs = dict(span["attrs"])
         if value in (None, "", False):
             attrs.pop(key, None)

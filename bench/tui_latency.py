@@ -100,7 +100,7 @@ async def measure(db_path: Path, doc_id: int, rounds: int) -> dict:
         await pilot.pause()
         for _ in range(rounds):
             for key in NAVIGATION:
-                for samples, value in zip(result["nav"], await press(pilot, key)):
+                for samples, value in zip(result["nav"], await press(pilot, key), strict=True):
                     samples.append(value)
     finally:
         await context.__aexit__(None, None, None)
@@ -113,7 +113,7 @@ async def measure(db_path: Path, doc_id: int, rounds: int) -> dict:
         for _ in range(rounds):
             await press(pilot, "n")
             for key in EDITING:
-                for samples, value in zip(result["edit"], await press(pilot, key)):
+                for samples, value in zip(result["edit"], await press(pilot, key), strict=True):
                     samples.append(value)
     finally:
         await context.__aexit__(None, None, None)
@@ -160,7 +160,7 @@ def main() -> None:
             shutil.copy(args.db, db_path)
             db = open_db(db_path)
             ids = {int(words): doc_id for words, doc_id in zip(
-                SIZES, (row[0] for row in db.execute("SELECT id FROM documents ORDER BY n_words")))}
+                SIZES, (row[0] for row in db.execute("SELECT id FROM documents ORDER BY n_words")), strict=True)}
             db.close()
         asyncio.run(run(db_path, ids, args.rounds))
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import sqlite_utils
 
+from glose.db.transaction import inserted
+from glose.errors import UnknownDocument
 from glose.vocabulary import ANNOTATOR, CLAIM, REJECTED, SUGGESTIONS, TODO
 
 
@@ -65,12 +68,11 @@ def insert_document(
 ) -> int:
     """Store a normalised text; the caller has checked it is not there yet.
     ``complete=False``: hidden from every reader until ``mark_complete``."""
-    cursor = db.execute(
+    return inserted(db.execute(
         "INSERT INTO documents (text, text_hash, title, meta, origin, n_chars, n_words, complete)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [text, text_hash, title, json.dumps(meta, ensure_ascii=False), origin, len(text), n_words, int(complete)],
-    )
-    return cursor.lastrowid
+    ))
 
 
 def tokens_row(tokens: Tokens) -> tuple[str, str, str, str]:
@@ -94,13 +96,36 @@ def get_tokens(db: sqlite_utils.Database, doc_id: int) -> Tokens | None:
     return Tokens(json.loads(row[0]), json.loads(row[1]), json.loads(row[2]), row[3])
 
 
-def get_document(db: sqlite_utils.Database, doc_id: int) -> dict | None:
+class DocumentRow(TypedDict):
+    """A stored document, ``meta`` decoded."""
+
+    id: int
+    text_hash: str
+    title: str
+    meta: dict[str, Any]
+    origin: str | None
+    n_chars: int
+    n_words: int | None
+    imported_at: str
+    complete: int
+    text: str
+
+
+def get_document(db: sqlite_utils.Database, doc_id: int) -> DocumentRow | None:
     rows = list(db.query("SELECT * FROM documents WHERE id = ? AND complete", [doc_id]))
     if not rows:
         return None
     doc = rows[0]
     doc["meta"] = json.loads(doc["meta"])
-    return doc
+    return doc  # type: ignore[return-value]  # the columns of DocumentRow
+
+
+def document(db: sqlite_utils.Database, doc_id: int) -> DocumentRow:
+    """The document, or UnknownDocument."""
+    found = get_document(db, doc_id)
+    if found is None:
+        raise UnknownDocument(f"no document {doc_id}")
+    return found
 
 
 def document_ids(db: sqlite_utils.Database) -> list[int]:

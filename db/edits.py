@@ -24,7 +24,7 @@ from typing import Iterator
 import sqlite_utils
 
 from glose.db import events, layers
-from glose.db.transaction import write
+from glose.db.transaction import inserted, write
 from glose.errors import EditRefused
 from glose.vocabulary import (
     ACCEPTED,
@@ -196,7 +196,8 @@ class Editor:
 
     def stacks(self) -> tuple[list[int], list[int]]:
         """(undoable groups, redoable groups), most recent last, replayed from the log."""
-        undo, redo = [], []
+        undo: list[int] = []
+        redo: list[int] = []
         for grp, kind, ref in self.db.execute(
                 "SELECT grp, kind, ref_grp FROM events WHERE annotator_id = ? AND doc_id = ?"
                 " AND action NOT IN ('seed') GROUP BY grp ORDER BY min(id)",
@@ -303,7 +304,7 @@ class Editor:
     def _insert(self, grp: int, action: str, table: str, row: dict) -> int:
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        row_id = self.db.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values())).lastrowid
+        row_id = inserted(self.db.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values())))
         self._log(grp, "do", action, table, row_id, None, self._row(table, row_id))
         return row_id
 
@@ -339,7 +340,7 @@ class Editor:
         assert table in _NOUNS
         cursor = self.db.execute(f"SELECT * FROM {table} WHERE rowid = ?", [row_id])
         values = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], values)) if values else None
+        return dict(zip([d[0] for d in cursor.description], values, strict=True)) if values else None
 
     def status(self) -> str | None:
         """This annotator's status for the document (None before it was first opened)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from glose.db.transaction import inserted
 from glose.vocabulary import (
     ACCEPTED,
     ANNOTATOR,
@@ -38,10 +39,7 @@ def layer_id(db: sqlite_utils.Database, name: str, *, kind: str | None = None,
     owner = annotator_id(db, annotator) if annotator else None
     if kind is None:
         kind = name if name in (SUGGESTIONS, GOLD) else ANNOTATOR if owner else IMPORT
-    cursor = db.execute(
-        "INSERT INTO layers (name, kind, annotator_id) VALUES (?, ?, ?)", [name, kind, owner]
-    )
-    return cursor.lastrowid
+    return inserted(db.execute("INSERT INTO layers (name, kind, annotator_id) VALUES (?, ?, ?)", [name, kind, owner]))
 
 
 def find_layer(db: sqlite_utils.Database, name: str) -> int | None:

@@ -131,7 +131,7 @@ def m001_core(db: sqlite_utils.Database) -> None:
 
 def m002_fulltext(db: sqlite_utils.Database) -> None:
     """FTS5 over titles and texts, accent-insensitive, kept in sync by triggers."""
-    db["documents"].enable_fts(
+    db.table("documents").enable_fts(
         ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
 

@@ -35,6 +35,12 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise
 
 
+def inserted(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made."""
+    assert cursor.lastrowid is not None, "not an INSERT"
+    return cursor.lastrowid
+
+
 def _begin_immediate(db: sqlite_utils.Database) -> None:
     """``BEGIN IMMEDIATE``, waiting for another writer up to the connection's busy
     timeout, but trying again every few milliseconds.

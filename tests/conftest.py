@@ -46,3 +46,12 @@ def run_glose(tmp_path):
         )
 
     return run
+
+
+@pytest.fixture
+def clean_terminal_env(monkeypatch):
+    """A truecolor-less, NO_COLOR-less starting point, whatever the CI sets."""
+    for name in ("NO_COLOR", "COLORTERM", "FORCE_COLOR", "TEXTUAL_COLOR_SYSTEM", "COLUMNS", "LINES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    return monkeypatch

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_import_linter_contracts_hold(tmp_path):
     target = tmp_path / "site"
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools would ship a stale build/lib
     built = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                             "--target", str(target), str(ROOT)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr

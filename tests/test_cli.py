@@ -26,7 +26,7 @@ def test_import_samples_then_export_suggestions(run_glose, tmp_path):
     entities = [s for s in long_one["spans"] if s["label"] in ("PER", "ORG", "LOC", "MISC")]
     assert len(entities) >= 20
     for rec in records:
-        text, tokens = rec["text"], rec["tokens"]
+        tokens = rec["tokens"]
         assert rec["_annotator_id"] == "suggestions" and rec["answer"] == "accept"
         for span in rec["spans"]:  # on token boundaries, so spaCy's char_span accepts every span
             assert tokens[span["token_start"]]["start"] == span["start"], span

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from glose.db import annotations, documents, layers
+from glose.db import documents, layers, spans
 from glose.db.connection import open_db
 from glose.db.edits import Editor
 from glose.db.transaction import write
@@ -21,7 +21,7 @@ def setup_doc(db) -> int:
     with write(db):
         doc = documents.insert_document(db, text=TEXT, text_hash="h", title="t", meta={}, origin=None)
         sugg = layers.layer_id(db, SUGGESTIONS)
-        annotations.add_annotations(db, doc, sugg, [
+        spans.add_annotations(db, doc, sugg, [
             {"start": at("« Tout va bien »")[0], "end": at("« Tout va bien »")[1], "label": "CLAIM", "origin": "rules", "attrs": {"quote_type": "direct"}},
             {"start": at("a déclaré")[0], "end": at("a déclaré")[1], "label": "CUE", "origin": "rules"},
             {"start": at("Jean Dupont")[0], "end": at("Jean Dupont")[1], "label": "PER", "origin": "spacy"},
@@ -30,8 +30,8 @@ def setup_doc(db) -> int:
 
 
 def layer_rows(db, editor):
-    spans = annotations.spans_of(db, editor.doc_id, editor.layer_id)
-    return [(TEXT[s["start"]:s["end"]], s["label"], s["state"]) for s in spans]
+    return [(TEXT[s["start"]:s["end"]], s["label"], s["state"])
+            for s in spans.spans_of(db, editor.doc_id, editor.layer_id)]
 
 
 def test_seed_copies_suggestions_once_with_relations(db):
@@ -41,18 +41,18 @@ def test_seed_copies_suggestions_once_with_relations(db):
     assert editor.seed() is False
     assert layer_rows(db, editor) == [("« Tout va bien »", "CLAIM", "pending"),
                                       ("a déclaré", "CUE", "pending"), ("Jean Dupont", "PER", "pending")]
-    rels = annotations.relations_of(db, doc, editor.layer_id)
-    ids = {s["id"] for s in annotations.spans_of(db, doc, editor.layer_id)}
+    rels = spans.relations_of(db, doc, editor.layer_id)
+    ids = {s["id"] for s in spans.spans_of(db, doc, editor.layer_id)}
     assert len(rels) == 2 and all(r["head_id"] in ids and r["child_id"] in ids for r in rels)
     sugg = layers.find_layer(db, SUGGESTIONS)
-    assert all(s["state"] == "pending" for s in annotations.spans_of(db, doc, sugg))  # untouched
+    assert all(s["state"] == "pending" for s in spans.spans_of(db, doc, sugg))  # untouched
 
 
 def test_every_change_is_logged_with_before_and_after(db):
     doc = setup_doc(db)
     editor = Editor(db, "alice", doc)
     editor.seed()
-    claim = annotations.spans_of(db, doc, editor.layer_id)[0]
+    claim = spans.spans_of(db, doc, editor.layer_id)[0]
     editor.update_span(claim["id"], label="CLAIM", attrs={"quote_type": "mixed"})
     before, after = db.execute("SELECT before, after FROM events ORDER BY id DESC LIMIT 1").fetchone()
     assert json.loads(json.loads(before)["attrs"]) == {"quote_type": "direct"}
@@ -64,8 +64,8 @@ def test_undo_redo_survive_restart(db_path):
     doc = setup_doc(db)
     editor = Editor(db, "alice", doc)
     editor.seed()
-    claim, cue, per = annotations.spans_of(db, doc, editor.layer_id)
-    rels = [r["id"] for r in annotations.relations_of(db, doc, editor.layer_id)]
+    claim, cue, per = spans.spans_of(db, doc, editor.layer_id)
+    rels = [r["id"] for r in spans.relations_of(db, doc, editor.layer_id)]
     editor.set_states("accepted", [claim["id"], cue["id"], per["id"]], rels, action="accept_frame")
     new = editor.add_span(*at("Lyon"), "LOC")
     editor.delete_span(per["id"])  # also deletes the SAID_BY relation, logged
@@ -75,9 +75,9 @@ def test_undo_redo_survive_restart(db_path):
     editor = Editor(db, "alice", doc)
     assert editor.undo() == "delete_span"
     assert ("Jean Dupont", "PER", "accepted") in layer_rows(db, editor)
-    assert len(annotations.relations_of(db, doc, editor.layer_id)) == 2
+    assert len(spans.relations_of(db, doc, editor.layer_id)) == 2
     assert editor.undo() == "add_span"
-    assert all(s["id"] != new for s in annotations.spans_of(db, doc, editor.layer_id))
+    assert all(s["id"] != new for s in spans.spans_of(db, doc, editor.layer_id))
     db.close()
 
     db = open_db(db_path)

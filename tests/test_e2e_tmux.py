@@ -170,6 +170,6 @@ def test_accept_first_claim_in_a_real_terminal(tmp_path):
     assert by_label.get("CUE"), f"the first claim has no cue relation: {related}"
     assert by_label.get("SAID_BY"), f"the first claim has no source relation: {related}"
     for rel_label, items in by_label.items():
-        for rel_state, child_label, child_state in items:
+        for rel_state, _child_label, child_state in items:
             assert rel_state == "accepted" and child_state == "accepted", (rel_label, items)
     assert {child for _, child, _ in by_label["CUE"]} == {"CUE"}

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from glose import exporter, importer
-from glose.db import annotations, documents, layers
+from glose.db import documents, layers, spans
 from glose.nlp import blank_tokenizer
 from glose.textnorm import normalize, text_hash
 from glose.vocabulary import SUGGESTIONS
@@ -31,7 +31,7 @@ def test_txt_is_stored_normalised_with_tokens(db, tmp_path):
     assert doc["text"] == ARTICLE and doc["text_hash"] == text_hash(ARTICLE)
     assert doc["title"] == ARTICLE.strip()
     tokens = documents.get_tokens(db, doc["id"])
-    assert [ARTICLE[s:e] for s, e in zip(tokens.starts, tokens.ends)][:3] == ["«", "Nous", "appelons"]
+    assert [ARTICLE[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)][:3] == ["«", "Nous", "appelons"]
 
 
 def test_crlf_bom_and_date_header(db, tmp_path):
@@ -176,11 +176,11 @@ def test_jsonl_spans_and_relations_go_to_the_named_layer(db, tmp_path):
     doc = only_doc(db)
     text = normalize(raw)
     layer = layers.find_layer(db, "prodigy")
-    spans = annotations.spans_of(db, doc["id"], layer)
-    assert [(text[s["start"]:s["end"]], s["label"]) for s in spans] == [("« Calme »", "CLAIM"), (raw[20:30], "PER")]
-    assert spans[0]["attrs"] == {"quote_type": "direct"}
-    (rel,) = annotations.relations_of(db, doc["id"], layer)
-    assert (rel["head_id"], rel["child_id"], rel["label"]) == (spans[0]["id"], spans[1]["id"], "SAID_BY")
+    stored = spans.spans_of(db, doc["id"], layer)
+    assert [(text[s["start"]:s["end"]], s["label"]) for s in stored] == [("« Calme »", "CLAIM"), (raw[20:30], "PER")]
+    assert stored[0]["attrs"] == {"quote_type": "direct"}
+    (rel,) = spans.relations_of(db, doc["id"], layer)
+    assert (rel["head_id"], rel["child_id"], rel["label"]) == (stored[0]["id"], stored[1]["id"], "SAID_BY")
     assert doc["meta"] == {"url": "http://x"}
 
 
@@ -209,11 +209,11 @@ def test_samples_with_the_french_model(db, nlp):
     suggestions = layers.find_layer(db, SUGGESTIONS)
     for doc_id in documents.document_ids(db):
         doc = documents.get_document(db, doc_id)
-        spans = annotations.spans_of(db, doc_id, suggestions)
-        assert spans
+        stored = spans.spans_of(db, doc_id, suggestions)
+        assert stored
         tokens = documents.get_tokens(db, doc_id)
         assert len(tokens.sent_starts) > 5
-        for span in spans:
+        for span in stored:
             assert 0 <= span["start"] < span["end"] <= len(doc["text"])
             assert doc["text"][span["start"]:span["end"]].strip() == doc["text"][span["start"]:span["end"]]
 
@@ -273,10 +273,10 @@ def test_known_text_with_spans_fills_the_layer_once(db, tmp_path):
     (tmp_path / "back.jsonl").write_text(json.dumps(rec), encoding="utf-8")
     report = run_import(db, tmp_path / "back.jsonl", layer="review")
     assert report.duplicates == [(str(tmp_path / "back.jsonl"), 1, "already imported; its 1 spans added to layer 'review'")]
-    assert len(annotations.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
+    assert len(spans.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
     again = run_import(db, tmp_path / "back.jsonl", layer="review")
     assert "already has annotations for it" in again.duplicates[0][2]
-    assert len(annotations.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
+    assert len(spans.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
 
 
 def test_answer_and_relation_state_survive_import(db, tmp_path):
@@ -287,8 +287,8 @@ def test_answer_and_relation_state_survive_import(db, tmp_path):
     (tmp_path / "a.jsonl").write_text(json.dumps(rec), encoding="utf-8")
     run_import(db, tmp_path / "a.jsonl", layer="x")
     layer = layers.find_layer(db, "x")
-    assert {s["state"] for s in annotations.spans_of(db, 1, layer)} == {"rejected"}
-    assert [r["state"] for r in annotations.relations_of(db, 1, layer)] == ["accepted"]
+    assert {s["state"] for s in spans.spans_of(db, 1, layer)} == {"rejected"}
+    assert [r["state"] for r in spans.relations_of(db, 1, layer)] == ["accepted"]
 
 
 def test_long_text_is_parsed_in_pieces_into_one_doc(nlp):

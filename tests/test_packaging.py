@@ -1,6 +1,7 @@
 """The distribution: one package, glose, whatever the folders are called in the repository."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -22,6 +23,7 @@ def test_every_package_is_listed_in_pyproject():
 
 
 def test_the_wheel_holds_only_glose(tmp_path):
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools would ship a stale build/lib
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                             "--wheel-dir", str(tmp_path), str(ROOT)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from glose.db import annotations
+from glose.db import spans
 from glose.session import AnnotationSession, Edit, Refusal
 from glose.vocabulary import ACCEPTED, CLAIM, CUE, PENDING, REJECTED, SOURCE
 from tests.tui_data import at, build
@@ -120,7 +120,7 @@ def test_canonical_sources_tie_mentions_only(session):
     assert session.canonical_prompt() == ("Jean Dupont", [])
     apply(session, session.tie("Jean-Pierre Dupont"))
     assert session.span(session.current)["canonical"] == "Jean-Pierre Dupont"
-    assert annotations.canonical_names(session.db) == ["Jean-Pierre Dupont"]
+    assert spans.canonical_names(session.db) == ["Jean-Pierre Dupont"]
 
 
 def test_claim_attributes(session):

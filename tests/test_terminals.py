@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.style import Style
 from textual.widgets import DataTable
 
-from glose.db import annotations, layers
+from glose.db import layers, spans
 from glose.db.transaction import write
 from glose.nlp import blank_tokenizer
 from glose.tui.app import GloseApp
@@ -41,15 +41,6 @@ OSC_SHOWN = "\u241b]0;pwned\u2407"  # what import normalisation stores instead: 
 HOSTILE_FIRST_LINE = f"{BOLD_TAG} {LINK_TAG} {OSC_TITLE}"
 HOSTILE_CLAIM = f"« {BOLD_TAG} {LINK_TAG} {OSC_TITLE} »"
 HOSTILE_SOURCE = "[b]Jean[/B] Dupont"
-
-
-@pytest.fixture
-def clean_terminal_env(monkeypatch):
-    """A truecolor-less, NO_COLOR-less starting point, whatever the CI sets."""
-    for name in ("NO_COLOR", "COLORTERM", "FORCE_COLOR", "TEXTUAL_COLOR_SYSTEM", "COLUMNS", "LINES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TERM", "xterm-256color")
-    return monkeypatch
 
 
 def terminal_output(app, color_system: str | None = None) -> Console:
@@ -222,7 +213,7 @@ def hostile_doc(db, tmp_path):
 
     claim = HOSTILE_CLAIM.replace(OSC_TITLE, OSC_SHOWN)
     with write(db):
-        annotations.add_annotations(db, doc_id, layers.layer_id(db, SUGGESTIONS), [
+        spans.add_annotations(db, doc_id, layers.layer_id(db, SUGGESTIONS), [
             span(claim, "CLAIM", attrs={"quote_type": "direct"}), span("a déclaré", "CUE"),
             span(HOSTILE_SOURCE, "PER"),
         ], [{"head": 0, "child": 1, "label": "CUE"}, {"head": 0, "child": 2, "label": "SAID_BY"}])

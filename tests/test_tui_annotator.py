@@ -448,7 +448,7 @@ async def test_relabelling_a_claim_drops_its_links_and_a_replaced_cue_is_rejecte
 
 async def test_done_updates_the_status_time_and_claim_commands_need_a_claim(db_path, doc):
     async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
-        screen = await open_article(pilot, pilot.app)
+        await open_article(pilot, pilot.app)
         first = sqlite3.connect(db_path).execute("SELECT updated_at FROM doc_status").fetchone()[0]
         await pilot.press("r")
         await pilot.pause()

@@ -81,7 +81,7 @@ async def test_wraps_at_the_measure_with_paragraphs():
 def test_wrap_keeps_no_break_spaces_and_cuts_long_words():
     text = "Il a dit «\u00a0oui\u00a0» hier\nabcdefghij"
     starts = _wrap(text, 12)
-    pieces = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
+    pieces = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     assert pieces == ["Il a dit ", "«\u00a0oui\u00a0» hier\n", "abcdefghij"]
     assert _wrap("abcdefghij", 4) == [0, 4, 8]
     assert _wrap("漢字漢字漢字", 5) == [0, 2, 4]  # two cells each: two per line

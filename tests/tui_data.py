@@ -1,7 +1,7 @@
 """A small article with hand-made suggestions, for the app's pilot tests (no model needed)."""
 from __future__ import annotations
 
-from glose.db import annotations, documents, layers
+from glose.db import documents, layers, spans
 from glose.db.transaction import write
 from glose.textnorm import normalize, text_hash
 from glose.vocabulary import SUGGESTIONS
@@ -24,11 +24,11 @@ def span(part: str, label: str, **extra) -> dict:
     return {"start": start, "end": end, "label": label, "origin": "test", **extra}
 
 
-def add_doc(db, text: str, title: str, spans=(), relations=()) -> int:
+def add_doc(db, text: str, title: str, suggested=(), relations=()) -> int:
     with write(db):
         doc = documents.insert_document(db, text=text, text_hash=text_hash(text), title=title,
                                         meta={"date": "2016-12"}, origin="t.txt", n_words=len(text.split()))
-        annotations.add_annotations(db, doc, layers.layer_id(db, SUGGESTIONS), list(spans), list(relations))
+        spans.add_annotations(db, doc, layers.layer_id(db, SUGGESTIONS), list(suggested), list(relations))
     return doc
 
 

@@ -40,7 +40,6 @@ from glose.plaintext import STAND_INS
 from glose.vocabulary import SPAN_LABELS, STATES
 from glose.widgets.data import Highlight
 
-_LEADING_SPACES = re.compile(" *")
 _WORD_THEN_SPACES = re.compile(r"([^ ]+)( *)")
 """Only U+0020 breaks a line: no-break spaces keep « and » with their words."""
 _WORD = re.compile(r"\w+(?:-\w+)*")
@@ -83,7 +82,7 @@ def _wrap(text: str, width: int) -> list[int]:
     position = 0
     for paragraph in text.split("\n"):
         append(position)
-        column = _LEADING_SPACES.match(paragraph).end()
+        column = len(paragraph) - len(paragraph.lstrip(" "))
         for match in _WORD_THEN_SPACES.finditer(paragraph):
             word = match.group(1)
             cells = cell_len(word)
@@ -516,7 +515,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _on_blur(self, event: events.Blur) -> None:
         self._invalidate(self._caret, self._caret)
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         position = event.get_content_offset(self)
         if position is None or not self._starts:
             return
@@ -594,9 +593,9 @@ class ArticleView(ScrollView, can_focus=True):
         segments = [Segment(" " * self._margin, base), *Segment.apply_style(text.render(self.app.console), base)]
         strip = Strip(segments).adjust_cell_length(self._width, base)
         for id_, letters in self._hints.items():
-            highlight = self._by_id.get(id_)
-            if highlight is not None and start <= highlight.start < max(stop, start + 1):
-                x = self._margin + cell_len(self._display[start : highlight.start])
+            hinted = self._by_id.get(id_)
+            if hinted is not None and start <= hinted.start < max(stop, start + 1):
+                x = self._margin + cell_len(self._display[start : hinted.start])
                 badge = Strip([Segment(letters, base + component("article-view--hint"))])
                 strip = Strip.join([strip.crop(0, x), badge, strip.crop(x + badge.cell_length)])
         return strip.adjust_cell_length(self._width, base)

@@ -179,7 +179,7 @@ class ClaimsPanel(OptionList):
         for index, claim in enumerate(self._claims):
             self.replace_option_prompt_at_index(index, self._row(claim))
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
         if width != self._row_width:
             self._row_width = width

@@ -21,12 +21,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from glose.suggest import mentions as M
 from glose.suggest.frames import Frame, Mention
 from glose.suggest.lexicon import PREP_POUR, RELATIVES, TIME_NOUNS, verbs
 from glose.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
 from glose.vocabulary import DIRECT, INDIRECT, MIXED, PER, SOURCE
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 QUE = {"que", "qu'", "qu’", "qu"}
 DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier",
@@ -68,13 +72,13 @@ class _Draft:
 
 @dataclass
 class _Ctx:
-    doc: object
+    doc: Doc
     text: str
     quotes: list[Quote]
     qstarts: list[int]
     starts: list[int]
     q_of: list[int]  # outer quotation of each token, or -1
-    ents: list[int]
+    ents: M.EntIndex
     # speakers of frames and subjects of past units, oldest first: mention, name, number, gender
     speakers: list[tuple[Mention, str, str, str]] = field(default_factory=list)
     subjects: list[Mention] = field(default_factory=list)  # subjects of units, for floating quotes
@@ -168,7 +172,7 @@ def _que_ahead(doc, j: int) -> bool:
 
 
 def _is_participle(tok) -> bool:
-    return "Part" in tok.morph.get("VerbForm") and "Pres" in tok.morph.get("Tense")
+    return "Part" in tok.morph.get("VerbForm", []) and "Pres" in tok.morph.get("Tense", [])
 
 
 def _is_number(tok) -> bool:
@@ -176,7 +180,7 @@ def _is_number(tok) -> bool:
 
 
 def _is_infinitive(tok) -> bool:
-    return "Inf" in tok.morph.get("VerbForm")
+    return "Inf" in tok.morph.get("VerbForm", [])
 
 
 # ---------------------------------------------------------------- small helpers
@@ -255,7 +259,7 @@ def _find_cues(ctx: _Ctx, i0: int, i1: int) -> list[Cue]:
     doc, cues = ctx.doc, []
     i = i0
     while i < i1:
-        tok, low = doc[i], doc[i].lower_.replace("’", "'")
+        low = doc[i].lower_.replace("’", "'")
         if ctx.q_of[i] < 0:
             if low == "selon" or low == "d'après" or (low == "d'" and i + 1 < i1 and doc[i + 1].lower_ == "après"):
                 end = i + 1 if low != "d'" else i + 2
@@ -296,7 +300,7 @@ def _verb_cue(ctx: _Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | 
             clitic = ce
         ce += 1
     tok = doc[i]
-    if cs == i and "Part" in tok.morph.get("VerbForm") and "Past" in tok.morph.get("Tense"):
+    if cs == i and "Part" in tok.morph.get("VerbForm", []) and "Past" in tok.morph.get("Tense", []):
         return None  # a bare past participle is an adjective: "une affirmation contestée par …"
     cue = Cue("verb", cs, ce, i, key, clitic)
     q = ctx.q_of[i]
@@ -410,10 +414,10 @@ def _speaker_entry(ctx: _Ctx, m: Mention) -> tuple[Mention, str, str, str]:
     name = m.canonical or ctx.text[m.start:m.end]
     tok = ctx.doc[min(_tok_at(ctx, m.start), len(ctx.doc) - 1)]
     common = m.label == SOURCE and not m.canonical and not M.is_pronoun(tok)
-    number = "Plur" if "Plur" in tok.morph.get("Number") and common else "Sing"
+    number = "Plur" if "Plur" in tok.morph.get("Number", []) and common else "Sing"
     gender = ""
     if common and tok.pos_ in {"DET", "NOUN"}:
-        gender = next(iter(tok.morph.get("Gender")), "")
+        gender = next(iter(tok.morph.get("Gender", [])), "")
     return m, name, number, gender
 
 
@@ -450,7 +454,7 @@ def _resolve(ctx: _Ctx, mention: Mention, pronoun: str) -> Mention:
     same number and (when known) gender; it gets that speaker's canonical name."""
     want = "Plur" if pronoun in {"ils", "elles", "eux"} else "Sing"
     gender = {"il": "Masc", "ils": "Masc", "lui": "Masc", "eux": "Masc", "elle": "Fem", "elles": "Fem"}.get(pronoun, "")
-    for m, name, number, g in reversed(ctx.speakers):
+    for _mention, name, number, g in reversed(ctx.speakers):
         if number == want and (not g or not gender or g == gender):
             return replace(mention, canonical=name)
     return mention

@@ -113,7 +113,7 @@ def from_frames(text: str, frames: list[Frame], entities: list[tuple[int, int, s
     claims = [
         ClaimAnn(
             (f.claim_start, f.claim_end),
-            tuple(f.cue) if f.cue else None,
+            f.cue,
             tuple((m.start, m.end) for m in f.sources),
             tuple(m.canonical for m in f.sources if m.canonical),
         )

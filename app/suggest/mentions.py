@@ -56,7 +56,7 @@ def pronoun_mention(tok) -> Mention:
     return Mention(start, tok.idx + len(tok.text), SOURCE)
 
 
-def np_end(doc, head: int, limit: int, ents: list[int]) -> int:
+def np_end(doc, head: int, limit: int, ents: EntIndex) -> int:
     """Token index just past the noun phrase headed by ``head``: adjectives and
     ``de`` complements ("porte-parole militaire du régime"), never past ``limit``."""
     i = head + 1
@@ -113,7 +113,7 @@ def np_start(doc, head: int, floor: int) -> int:
     return i
 
 
-def apposed_name(doc, after: int, limit: int, ents: list[int]):
+def apposed_name(doc, after: int, limit: int, ents: EntIndex):
     """A PER entity right after a noun phrase ("son porte-parole, Stéphane Dujarric";
     "le chef de la diplomatie française Jean-Marc Ayrault"), else None."""
     i = after
@@ -132,7 +132,7 @@ def apposed_name(doc, after: int, limit: int, ents: list[int]):
     return None
 
 
-def mention_at(doc, tok_i: int, floor: int, limit: int, ents: list[int]) -> tuple[Mention, int]:
+def mention_at(doc, tok_i: int, floor: int, limit: int, ents: EntIndex) -> tuple[Mention, int]:
     """The speaker mention whose head is the token ``tok_i``; returns it and the
     token index where its phrase ends. Names win over the titles apposed to them."""
     tok = doc[tok_i]
@@ -169,7 +169,7 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: list[int]) -> tupl
     return Mention(s, e, SOURCE), end
 
 
-def first_head(doc, i: int, limit: int, ents: list[int]) -> int | None:
+def first_head(doc, i: int, limit: int, ents: EntIndex) -> int | None:
     """The first token from ``i`` that can head a speaker phrase, skipping determiners."""
     while i < limit and (doc[i].lower_ in DETS or doc[i].text in {"«", "»", "“"}):
         i += 1
@@ -183,7 +183,7 @@ def first_head(doc, i: int, limit: int, ents: list[int]) -> int | None:
     return None
 
 
-def is_speakerish(doc, head: int, ents: list[int]) -> bool:
+def is_speakerish(doc, head: int, ents: EntIndex) -> bool:
     """Could this phrase head be someone who speaks (a name, a pronoun, a speaker noun)?"""
     tok = doc[head]
     if ents[head] >= 0 and ents.spans[ents[head]].label_ in SPEAKER_LABELS:

@@ -82,7 +82,7 @@ class GloseApp(App):
         """The command palette offers every action of the current screen, by its key's name."""
         yield from super().get_system_commands(screen)
         seen = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
                 continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +35,9 @@ from glose.widgets.article_view import ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
 from glose.widgets.legend import Legend
 from glose.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from glose.tui.app import GloseApp
 
 LABEL_KEYS = {str(number): label for number, label in enumerate(SPAN_LABELS, start=1)}
 """1..7: PER ORG LOC MISC CLAIM CUE SOURCE."""
@@ -120,8 +124,8 @@ class ArticleScreen(Screen):
 
     def on_mount(self) -> None:
         try:
-            self.session = AnnotationSession(self.app.db, self.app.annotator, self.doc_id,
-                                             read_only=self.app.read_only)
+            self.session = AnnotationSession(self.glose.db, self.glose.annotator, self.doc_id,
+                                             read_only=self.glose.read_only)
         except (GloseError, sqlite3.Error) as exc:
             self.app.notify(f"Cannot open document {self.doc_id}: {reason(exc)}", severity="error")
             self.app.pop_screen()
@@ -135,7 +139,7 @@ class ArticleScreen(Screen):
         panel.set_claims(model.claim_rows())
         panel.border_title = "claims · ? pending ✓ accepted ✗ rejected · D direct I indirect M mixed"
         status = self.query_one(StatusLine)
-        status.annotator = self.app.annotator
+        status.annotator = self.glose.annotator
         status.document = f"document {self.doc_id}"
         view.focus()
         self._data_version = self._read_data_version()
@@ -143,6 +147,11 @@ class ArticleScreen(Screen):
         self._refresh_status()
 
     # --- Showing -------------------------------------------------------------
+
+    @property
+    def glose(self) -> GloseApp:
+        """The app, typed: its database, annotator and why it may be read-only."""
+        return cast("GloseApp", self.app)
 
     @property
     def view(self) -> ArticleView:
@@ -206,7 +215,7 @@ class ArticleScreen(Screen):
     @property
     def _read_only_reason(self) -> str:
         """Why nothing can be written from this screen (empty: it can)."""
-        return self.session.read_only or self.app.read_only
+        return self.session.read_only or self.glose.read_only
 
     def _run(self, edit: Edit) -> None:
         """Run an edit, then redraw and say what it did.
@@ -269,7 +278,7 @@ class ArticleScreen(Screen):
         status.save_state, status.save_note = state, note
 
     def _read_data_version(self) -> int:
-        return data_version(self.app.db)
+        return data_version(self.glose.db)
 
     def _poll(self) -> None:
         """Show what other processes (another window, another annotator's undo) changed:
@@ -400,8 +409,8 @@ class ArticleScreen(Screen):
             return
         self.app.push_screen(ChoiceModal("Remove which source link?",
                                          [(c.key, c.label, c.relation_id) for c in choices]),
-                             lambda relation_id: relation_id is not None
-                             and self._show(self.session.unlink(relation_id)))
+                             lambda relation_id: None if relation_id is None
+                             else self._show(self.session.unlink(relation_id)))
 
     def action_canonical(self) -> None:
         try:
@@ -415,7 +424,7 @@ class ArticleScreen(Screen):
         value, names = prompt
         self.app.push_screen(PromptModal("Canonical source (empty to untie)", value=value,
                                          options=[(name, name) for name in names]),
-                             lambda name: name is not None and self._show(self.session.tie(name)))
+                             lambda name: None if name is None else self._show(self.session.tie(name)))
 
     def action_claim_type(self) -> None:
         choices = self.session.claim_type_choices()
@@ -423,7 +432,7 @@ class ArticleScreen(Screen):
             self._show(choices)
             return
         self.app.push_screen(ChoiceModal("Claim type", choices),
-                             lambda value: value is not None and self._show(self.session.set_claim_type(value)))
+                             lambda value: None if value is None else self._show(self.session.set_claim_type(value)))
 
     def action_note(self) -> None:
         note = self.session.note()
@@ -431,7 +440,7 @@ class ArticleScreen(Screen):
             self._show(note)
             return
         self.app.push_screen(PromptModal("Note (empty to clear)", value=note),
-                             lambda text: text is not None and self._show(self.session.set_note(text)))
+                             lambda text: None if text is None else self._show(self.session.set_note(text)))
 
     def action_evidence(self) -> None:
         evidence = self.session.evidence()
@@ -441,4 +450,4 @@ class ArticleScreen(Screen):
         self.app.push_screen(
             PromptModal("Evidence: a URL, or doc:ID (empty to clear)", value=evidence, placeholder="https://…",
                         validate=self.session.check_evidence),
-            lambda url: url is not None and self._show(self.session.set_evidence(url)))
+            lambda url: None if url is None else self._show(self.session.set_evidence(url)))

@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from glose.db import documents
 from glose.errors import describe
 from glose.plaintext import one_line
 from glose.vocabulary import DOC_STATUSES, DONE, IN_PROGRESS, TODO
+
+if TYPE_CHECKING:
+    from glose.tui.app import GloseApp
 
 STATUS_MARKS = {TODO: "·", IN_PROGRESS: "•", DONE: "✓"}
 STATUS_FILTERS = (None, *DOC_STATUSES)
@@ -30,6 +35,11 @@ class DocumentListScreen(Screen):
 
     status_filter: str | None = None
     """Show only documents with this status of mine (None: all)."""
+
+    @property
+    def glose(self) -> GloseApp:
+        """The app, typed: its database and annotator."""
+        return cast("GloseApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,7 +65,7 @@ class DocumentListScreen(Screen):
 
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
-        column = table.columns.get("title")
+        column = table.columns.get(ColumnKey("title"))
         if column is not None and column.width != self._title_width():
             column.width = self._title_width()
             table.refresh()
@@ -65,7 +75,7 @@ class DocumentListScreen(Screen):
 
     def action_refresh(self) -> None:
         query = self.query_one("#search", Input).value
-        db, annotator = self.app.db, self.app.annotator
+        db, annotator = self.glose.db, self.glose.annotator
         try:
             everyone = documents.list_documents(db, annotator)
             rows = everyone
@@ -117,4 +127,4 @@ class DocumentListScreen(Screen):
         self.query_one(DataTable).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_document(int(event.row_key.value))
+        self.glose.open_document(int(event.row_key.value or 0))

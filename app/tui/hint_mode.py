@@ -1,6 +1,8 @@
 """Picking a source mention by its on-screen hint letters (like a browser's link hints)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -41,7 +43,7 @@ class HintModeScreen(ModalScreen[object]):
         Binding("slash", "search", "Type a name", id="search_name"),
     ]
 
-    def __init__(self, hints: dict[str, object], prompt: str):
+    def __init__(self, hints: Mapping[str, object], prompt: str):
         super().__init__()
         self.hints, self.prompt, self.typed = hints, prompt, ""
 

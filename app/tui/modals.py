@@ -7,7 +7,7 @@ never markup nor terminal escapes.
 """
 from __future__ import annotations
 
-from typing import Callable, Generic, Sequence, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -59,13 +59,13 @@ class ChoiceModal(ModalScreen[T], Generic[T]):
                 return
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.choices[int(event.option.id)][2])
+        self.dismiss(self.choices[event.option_index][2])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class PromptModal(ModalScreen[T], Generic[T]):
+class PromptModal(ModalScreen[Any]):
     """Type a value; matching options are listed below and can be picked.
 
     With ``free_text`` the typed text itself is an answer (a note, a name);
@@ -75,7 +75,7 @@ class PromptModal(ModalScreen[T], Generic[T]):
     DEFAULT_CSS = MODAL_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    def __init__(self, title: str, *, value: str = "", options: Sequence[tuple[str, T]] = (),
+    def __init__(self, title: str, *, value: str = "", options: Sequence[tuple[str, Any]] = (),
                  free_text: bool = True, placeholder: str = "",
                  validate: Callable[[str], str | None] | None = None):
         """``validate`` returns an error message for a typed value, or None if it is fine."""
@@ -139,7 +139,7 @@ class PromptModal(ModalScreen[T], Generic[T]):
             self.app.bell()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        label, value = self.shown[int(event.option.id)]
+        label, value = self.shown[event.option_index]
         self.dismiss(label if self.free_text else value)
 
     def on_key(self, event) -> None:

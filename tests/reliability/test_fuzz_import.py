@@ -73,7 +73,7 @@ def test_fuzzed_files_are_imported_whole_or_refused_in_one_line(tmp_path_factory
     db = open_db(folder / "glose.db")
     report = importer.import_paths(db, [folder], nlp=blank_tokenizer(), layer="fuzz")
     failed = {path for path, _ in report.failed}
-    for path, reason in report.failed:
+    for _path, reason in report.failed:
         assert reason and "\n" not in reason and "Traceback" not in reason, reason
     stored = {origin for (origin,) in db.execute("SELECT origin FROM documents")}
     assert not stored & failed, "a refused file was half stored"

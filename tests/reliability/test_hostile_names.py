@@ -14,7 +14,7 @@ from glose import importer
 from glose.nlp import blank_tokenizer
 from glose.tui.modals import ChoiceModal, PromptModal
 from tests.conftest import ROOT
-from tests.test_terminals import assert_nothing_raw, clean_terminal_env, screen_text, terminal_output  # noqa: F401
+from tests.test_terminals import assert_nothing_raw, screen_text, terminal_output
 from tests.test_tui_annotator import app_for, open_article
 from tests.tui_data import TEXT, at
 
@@ -56,11 +56,11 @@ async def test_hostile_canonical_names_reach_no_terminal(db_path, shared_doc, cl
 def test_imported_names_and_labels_are_sanitised_or_refused(db, tmp_path):
     good = tmp_path / "good.jsonl"
     good.write_text(json.dumps({"text": TEXT, "spans": [
-        {**dict(zip(("start", "end"), at("Jean Dupont"))), "label": "PER", "canonical": TITLE_OSC + "\n dit"}]}),
+        {**dict(zip(("start", "end"), at("Jean Dupont"), strict=True)), "label": "PER", "canonical": TITLE_OSC + "\n dit"}]}),
         encoding="utf-8")
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"text": TEXT, "spans": [
-        {**dict(zip(("start", "end"), at("Jean Dupont"))), "label": "\x1b[5mPER"}]}), encoding="utf-8")
+        {**dict(zip(("start", "end"), at("Jean Dupont"), strict=True)), "label": "\x1b[5mPER"}]}), encoding="utf-8")
     report = importer.import_paths(db, [good, bad], nlp=blank_tokenizer())
     (name,), = db.execute("SELECT name FROM canonical_sources").fetchall()
     assert name == "␛]0;PWNED␇Ban dit"
@@ -72,7 +72,7 @@ def test_export_escapes_control_and_bidi_characters(db, tmp_path, run_glose):
     note = "\u202eevil\u0085\u009b31m\u2066x\u007f"
     source = tmp_path / "notes.jsonl"
     source.write_text(json.dumps({"text": TEXT, "spans": [
-        {**dict(zip(("start", "end"), at("Genève"))), "label": "LOC", "note": note}]}), encoding="utf-8")
+        {**dict(zip(("start", "end"), at("Genève"), strict=True)), "label": "LOC", "note": note}]}), encoding="utf-8")
     db_path = tmp_path / "x.db"
     assert run_glose("import", "--no-nlp", "--layer", "l", str(source), db=db_path).returncode == 0
     out = subprocess.run([sys.executable, "-m", "glose", "--db", str(db_path), "export", "--layer", "l"],

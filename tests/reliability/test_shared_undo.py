@@ -5,15 +5,15 @@ import sqlite3
 
 import pytest
 
-from glose.db import annotations, layers
+from glose.db import layers, spans
 from glose.db.connection import open_db
 from glose.db.edits import Editor
 from glose.errors import EditRefused
 from tests.tui_data import at
 
 
-def spans(db, editor):
-    return {(s["start"], s["end"], s["label"]): s for s in annotations.spans_of(db, editor.doc_id, editor.layer_id)}
+def layer_spans(db, editor):
+    return {(s["start"], s["end"], s["label"]): s for s in spans.spans_of(db, editor.doc_id, editor.layer_id)}
 
 
 def test_a_deleted_span_id_is_never_given_to_another_annotator(db_path, shared_doc):
@@ -25,11 +25,11 @@ def test_a_deleted_span_id_is_never_given_to_another_annotator(db_path, shared_d
     assert new != gone
     assert x.undo() == "delete_span"  # X gets their span back, under its own id
     db = open_db(db_path)
-    y_spans = spans(db, y)
+    y_spans = layer_spans(db, y)
     assert list(y_spans) == [(*at("Jean Dupont"), "PER")] and y_spans[(*at("Jean Dupont"), "PER")]["id"] == new
-    assert list(spans(db, x)) == [(*at("Genève"), "LOC")]
+    assert list(layer_spans(db, x)) == [(*at("Genève"), "LOC")]
     assert y.undo() == "add_span"  # Y's undo removes Y's span, not X's
-    assert spans(db, y) == {} and list(spans(db, x)) == [(*at("Genève"), "LOC")]
+    assert layer_spans(db, y) == {} and list(layer_spans(db, x)) == [(*at("Genève"), "LOC")]
 
 
 def test_ids_of_rows_deleted_before_the_upgrade_are_not_reused(tmp_path):
@@ -65,7 +65,7 @@ def test_undo_refuses_a_row_changed_since_and_changes_nothing(db_path, shared_do
     with pytest.raises(EditRefused, match="changed since"):
         x.undo()
     db = open_db(db_path)
-    assert spans(db, x)[(*at("Genève"), "ORG")]["id"] == span
+    assert layer_spans(db, x)[(*at("Genève"), "ORG")]["id"] == span
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == events_before
 
 
@@ -78,12 +78,12 @@ def test_undo_of_a_canonical_source_someone_else_uses_keeps_it(db_path, shared_d
     y.set_canonical(y_mention, "Jean Dupont (maire)")  # Y ties a mention to it
     assert x.undo() == "set_canonical"
     db = open_db(db_path)
-    assert spans(db, y)[(*at("Jean Dupont"), "PER")]["canonical"] == "Jean Dupont (maire)"
-    assert spans(db, x)[(*at("Jean Dupont"), "PER")]["canonical"] is None
+    assert layer_spans(db, y)[(*at("Jean Dupont"), "PER")]["canonical"] == "Jean Dupont (maire)"
+    assert layer_spans(db, x)[(*at("Jean Dupont"), "PER")]["canonical"] is None
     # Every later undo and redo of both works (no foreign key failure)
     assert y.undo() == "set_canonical" and y.redo() == "set_canonical"
     assert x.redo() == "set_canonical"
-    assert spans(open_db(db_path), x)[(*at("Jean Dupont"), "PER")]["canonical"] == "Jean Dupont (maire)"
+    assert layer_spans(open_db(db_path), x)[(*at("Jean Dupont"), "PER")]["canonical"] == "Jean Dupont (maire)"
     # Once nobody uses it, undoing its creation removes it
     y.undo()
     x.undo()
@@ -95,7 +95,7 @@ def test_an_action_on_a_row_deleted_in_another_window_is_refused(db_path, shared
     window_a = Editor(open_db(db_path), "alice", shared_doc)
     window_b = Editor(open_db(db_path), "alice", shared_doc)
     window_a.seed()
-    claim = next(s for s in annotations.spans_of(window_a.db, shared_doc, window_a.layer_id) if s["label"] == "CLAIM")
+    claim = next(s for s in spans.spans_of(window_a.db, shared_doc, window_a.layer_id) if s["label"] == "CLAIM")
     window_a.delete_span(claim["id"])
     for action in (lambda: window_b.set_states("accepted", [claim["id"]]),
                    lambda: window_b.update_span(claim["id"], label="CLAIM", attrs={"note": "x"}),
@@ -105,12 +105,12 @@ def test_an_action_on_a_row_deleted_in_another_window_is_refused(db_path, shared
                    lambda: window_b.add_span(*at("Genève"), "SOURCE", link_to=claim["id"])):
         with pytest.raises(EditRefused, match="no longer exists"):
             action()
-    assert (*at("Genève"), "SOURCE") not in spans(open_db(db_path), window_a)  # rolled back whole
+    assert (*at("Genève"), "SOURCE") not in layer_spans(open_db(db_path), window_a)  # rolled back whole
 
 
 def test_an_annotator_cannot_edit_another_layers_rows(db_path, shared_doc):
     db = open_db(db_path)
-    suggestion = annotations.spans_of(db, shared_doc, layers.find_layer(db, "suggestions"))[0]
+    suggestion = spans.spans_of(db, shared_doc, layers.find_layer(db, "suggestions"))[0]
     editor = Editor(db, "x", shared_doc)
     with pytest.raises(EditRefused, match="not yours"):
         editor.set_states("rejected", [suggestion["id"]])

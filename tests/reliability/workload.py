@@ -139,7 +139,7 @@ def work(db_path: str, annotator: str, doc_ids: list[int], actions: int, seed: i
     db = open_db(db_path)
     editors, states, stacks, texts = {}, {}, {}, {}
     for doc_id in doc_ids:
-        editor = _timed(outcome, lambda: Editor(db, annotator, doc_id))
+        editor = _timed(outcome, lambda doc_id=doc_id: Editor(db, annotator, doc_id))
         if editor is None:
             return outcome
         _timed(outcome, editor.seed)

@@ -1,25 +1,78 @@
 """Spans and relations of a layer: bulk writes (imports, suggestions) and reads.
 
 Interactive edits, which go through the event log one by one, live in
-``db/edits.py``. Spans here are plain dicts::
-
-    {"start", "end", "label", "state", "origin", "attrs": {...}, "confidence",
-     "canonical": "Name" | None}
-
-and relations refer to spans by their index in the list being written::
-
-    {"head": 0, "child": 3, "label": SAID_BY, "state", "origin", "attrs": {...}}
+``db/edits.py``. What is read comes as ``SpanRow`` and ``RelationRow``; what is
+written in bulk as ``NewSpan`` and ``NewRelation`` (a relation names its spans by
+their index in the list being written).
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, NotRequired, TypedDict
 
 import sqlite_utils
 
 from glose.db import events
 from glose.db.transaction import write
 from glose.vocabulary import IMPORT, PENDING
+
+
+class SpanRow(TypedDict):
+    """A span as stored, ``attrs`` decoded and the canonical source's name joined."""
+
+    id: int
+    doc_id: int
+    layer_id: int
+    start: int
+    end: int
+    label: str
+    state: str
+    origin: str
+    attrs: dict[str, Any]
+    confidence: float | None
+    canonical_id: int | None
+    seed_id: int | None
+    canonical: str | None
+
+
+class RelationRow(TypedDict):
+    """A relation as stored: from a claim (``head_id``) to its cue or a source mention."""
+
+    id: int
+    doc_id: int
+    layer_id: int
+    head_id: int
+    child_id: int
+    label: str
+    state: str
+    origin: str
+    attrs: dict[str, Any]
+    seed_id: int | None
+
+
+class NewSpan(TypedDict):
+    start: int
+    end: int
+    label: str
+    state: NotRequired[str]
+    origin: NotRequired[str]
+    attrs: NotRequired[dict[str, Any]]
+    confidence: NotRequired[float | None]
+    canonical: NotRequired[str | None]
+    seed_id: NotRequired[int | None]
+
+
+class NewRelation(TypedDict):
+    head: int
+    """Index of the claim in the spans being written."""
+    child: int
+    label: str
+    state: NotRequired[str]
+    origin: NotRequired[str]
+    attrs: NotRequired[dict[str, Any]]
+    seed_id: NotRequired[int | None]
 
 
 def canonical_id(db: sqlite_utils.Database, name: str, kind: str | None = None) -> int:
@@ -33,16 +86,16 @@ class Batch:
     """Spans and relations serialised for one bulk insert. Built outside any
     transaction (JSON encoding takes time), so the write lock is held only to insert."""
 
-    spans: list[tuple]
+    spans: list[tuple[Any, ...]]
     """(start, end, label, state, origin, attrs JSON, confidence, canonical name, seed_id)"""
-    relations: list[tuple]
+    relations: list[tuple[Any, ...]]
     """(head index, child index, label, state, origin, attrs JSON, seed_id); indices into ``spans``"""
 
     def __len__(self) -> int:
         return len(self.spans)
 
 
-def batch(spans: list[dict], relations: list[dict] = ()) -> Batch:
+def batch(spans: Sequence[NewSpan], relations: Sequence[NewRelation] = ()) -> Batch:
     return Batch(
         [(s["start"], s["end"], s["label"], s.get("state", PENDING), s.get("origin", IMPORT),
           json.dumps(s.get("attrs") or {}, ensure_ascii=False), s.get("confidence"), s.get("canonical"),
@@ -52,9 +105,8 @@ def batch(spans: list[dict], relations: list[dict] = ()) -> Batch:
     )
 
 
-def add_annotations(
-    db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: list[dict] | Batch, relations: list[dict] = ()
-) -> list[int]:
+def add_annotations(db: sqlite_utils.Database, doc_id: int, layer_id: int, spans: Sequence[NewSpan] | Batch,
+                    relations: Sequence[NewRelation] = ()) -> list[int]:
     """Insert spans and the relations between them; return the new span ids in order.
 
     Call inside a write transaction: the ids are handed out here, in one block
@@ -72,7 +124,7 @@ def add_annotations(
         "INSERT INTO spans (id, doc_id, layer_id, start, end, label, state, origin, attrs,"
         " confidence, canonical_id, seed_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(span_id, doc_id, layer_id, *row[:7], canonical[row[7]] if row[7] else None, row[8])
-         for span_id, row in zip(ids, rows.spans)],
+         for span_id, row in zip(ids, rows.spans, strict=True)],
     )
     _insert_relations(db, doc_id, layer_id, ids, rows.relations)
     return ids
@@ -92,7 +144,8 @@ def add_in_steps(db: sqlite_utils.Database, doc_id: int, layer_id: int, rows: Ba
     return ids
 
 
-def _insert_relations(db, doc_id: int, layer_id: int, ids: list[int], relations: list[tuple]) -> None:
+def _insert_relations(db: sqlite_utils.Database, doc_id: int, layer_id: int, ids: list[int],
+                      relations: list[tuple[Any, ...]]) -> None:
     db.conn.executemany(
         "INSERT OR IGNORE INTO relations (doc_id, layer_id, head_id, child_id, label, state,"
         " origin, attrs, seed_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -132,8 +185,8 @@ _SPAN_ROWS = ("SELECT spans.*, canonical_sources.name AS canonical FROM spans"
               " LEFT JOIN canonical_sources ON canonical_sources.id = spans.canonical_id")
 
 
-def spans_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[dict]:
-    """The layer's spans on a document, by position, with ``attrs`` decoded."""
+def spans_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[SpanRow]:
+    """The layer's spans on a document, by position."""
     rows = db.query(f"{_SPAN_ROWS} WHERE doc_id = ? AND layer_id = ? ORDER BY start, end DESC, id",
                     [doc_id, layer_id])
     return [_decoded(row) for row in rows]
@@ -145,30 +198,31 @@ def has_annotations(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> bo
                       [doc_id, layer_id]).fetchone() is not None
 
 
-def relations_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[dict]:
+def relations_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[RelationRow]:
     rows = db.query(
         "SELECT * FROM relations WHERE doc_id = ? AND layer_id = ? ORDER BY id", [doc_id, layer_id]
     )
     return [_decoded(row) for row in rows]
 
 
-def spans_by_id(db: sqlite_utils.Database, layer_id: int, ids) -> dict[int, dict]:
+def spans_by_id(db: sqlite_utils.Database, layer_id: int, ids: Iterable[int]) -> dict[int, SpanRow]:
     """These spans of a layer, as ``spans_of`` gives them (an id absent: deleted)."""
     return _by_id(db, f"{_SPAN_ROWS} WHERE spans.layer_id = ? AND spans.id IN ({{}})", layer_id, ids)
 
 
-def relations_by_id(db: sqlite_utils.Database, layer_id: int, ids) -> dict[int, dict]:
+def relations_by_id(db: sqlite_utils.Database, layer_id: int, ids: Iterable[int]) -> dict[int, RelationRow]:
     return _by_id(db, "SELECT * FROM relations WHERE layer_id = ? AND id IN ({})", layer_id, ids)
 
 
-def _by_id(db, sql: str, layer_id: int, ids) -> dict[int, dict]:
-    ids = list(ids)
-    if not ids:
+def _by_id(db: sqlite_utils.Database, sql: str, layer_id: int, ids: Iterable[int]) -> dict[int, Any]:
+    wanted = list(ids)
+    if not wanted:
         return {}
-    rows = db.query(sql.format(", ".join("?" * len(ids))), [layer_id, *ids])
+    rows = db.query(sql.format(", ".join("?" * len(wanted))), [layer_id, *wanted])
     return {row["id"]: _decoded(row) for row in rows}
 
 
-def _decoded(row: dict) -> dict:
+def _decoded(row: dict[str, Any]) -> Any:
+    """A row as read, its ``attrs`` JSON decoded: a SpanRow or a RelationRow."""
     row["attrs"] = json.loads(row["attrs"])
     return row
