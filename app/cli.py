@@ -287,7 +287,7 @@ def _load_model(args):
 
 
 def cmd_suggest(args) -> int:
-    from glose.resuggest import resuggest
+    from glose.suggest.refresh import resuggest
 
     db = _db(args, create=False, access="write", check=True)
     nlp = _load_model(args)
@@ -298,8 +298,8 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from glose.evaluation import evaluate_layer
-    from glose.suggest.evaluate import format_report
+    from glose.evaluation.gold import evaluate_layer
+    from glose.evaluation.metrics import format_report
 
     db = _db(args, create=False)
     gold = Path(args.gold)

@@ -116,8 +116,7 @@ def _span_dict(span: SpanRow, tokens: documents.Tokens, text: str) -> dict[str, 
 
 
 def _tokenize(text: str) -> documents.Tokens:
-    from glose.nlp import blank_tokenizer
-    from glose.preannotate import tokens_of
+    from glose.nlp import blank_tokenizer, tokens_of
 
     return tokens_of(blank_tokenizer()(text), "blank:fr")[0]
 

@@ -21,9 +21,9 @@ from glose.db import documents, layers, spans
 from glose.db.spans import NewRelation, NewSpan
 from glose.db.transaction import write
 from glose.errors import BadFile, describe
-from glose.nlp import parse
+from glose.nlp import parse, tokens_of
 from glose.plaintext import visible
-from glose.preannotate import suggestions_of, tokens_of
+from glose.suggest.rows import suggestions_of
 from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash
 from glose.vocabulary import ACCEPTED, IMPORT, PENDING, REJECTED, RELATION_LABELS, SPAN_LABELS, STATES, SUGGESTIONS
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from glose.db.documents import Tokens
 from glose.errors import ModelMissing
 from glose.settings import DEFAULT_MODEL, Settings
 
@@ -94,6 +95,19 @@ def split_text(text: str, size: int) -> list[str]:
         start += cut
     pieces.append(text[start:])
     return pieces
+
+
+def tokens_of(doc, tokenizer: str) -> tuple[Tokens, int]:
+    """Token offsets, sentence starts and the word count, in one vectorised pass."""
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
+
+    table = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE, SENT_START])
+    starts = table[:, 0]
+    sent_starts = [0] if len(doc) else []
+    if doc.has_annotation("SENT_START"):
+        sent_starts = (table[:, 4] == 1).nonzero()[0].tolist() or sent_starts
+    words = len(doc) - int((table[:, 2] | table[:, 3]).sum())
+    return Tokens(starts.tolist(), (starts + table[:, 1]).tolist(), sent_starts, tokenizer), words
 
 
 def parse_one(nlp, text: str):

@@ -26,8 +26,10 @@ import make_long  # noqa: E402
 
 from glose import importer  # noqa: E402
 from glose.db.connection import open_db  # noqa: E402
-from glose.nlp import load_model  # noqa: E402
-from glose.preannotate import tokens_of  # noqa: E402
+from glose.nlp import (
+    load_model,  # noqa: E402
+    tokens_of,  # noqa: E402
+)
 
 
 def main() -> None:

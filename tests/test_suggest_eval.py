@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from glose.suggest.evaluate import (
+from glose.evaluation.metrics import (
     ClaimAnn,
     DocAnns,
     evaluate,

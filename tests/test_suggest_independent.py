@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pytest
 
+from glose.evaluation.metrics import evaluate, from_frames, from_prodigy
 from glose.nlp import parse_one
 from glose.suggest.engine import suggest_frames
-from glose.suggest.evaluate import evaluate, from_frames, from_prodigy
 
 DATA = Path(__file__).resolve().parent / "data"
 

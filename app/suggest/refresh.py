@@ -13,7 +13,7 @@ from glose.db import documents, layers, spans
 from glose.db.transaction import write
 from glose.errors import UnknownDocument
 from glose.nlp import parse
-from glose.preannotate import suggestions_of
+from glose.suggest.rows import suggestions_of
 from glose.vocabulary import CLAIM, SUGGESTIONS
 
 

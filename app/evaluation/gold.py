@@ -14,7 +14,7 @@ import sqlite_utils
 
 from glose import exporter
 from glose.db import documents
-from glose.suggest.evaluate import EvalReport, evaluate, from_prodigy
+from glose.evaluation.metrics import EvalReport, evaluate, from_prodigy
 from glose.textnorm import normalize, text_hash
 
 

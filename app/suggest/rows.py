@@ -1,29 +1,15 @@
-"""From a parsed spaCy Doc to rows for the layer ``suggestions`` (no database here).
+"""From a parsed spaCy Doc to the rows of the layer ``suggestions`` (no database here).
 
-Used by ``glose import`` and ``glose suggest``: tokens and sentences, spaCy's
-entities, and the claim frames of the suggestion engine, as the plain span and
-relation dicts of ``db.annotations``.
+Used by ``glose import`` and ``glose suggest``: spaCy's entities and the claim
+frames of the suggestion engine, as the ``NewSpan``/``NewRelation`` rows of
+``glose.db.spans``.
 """
 from __future__ import annotations
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
-
-from glose.db.documents import Tokens
 from glose.db.spans import NewRelation, NewSpan
 from glose.suggest.engine import suggest_frames
 from glose.suggest.frames import Frame
 from glose.vocabulary import CLAIM, CUE, ENTITY_LABELS, RULES, SAID_BY, SOURCE, SPACY
-
-
-def tokens_of(doc, tokenizer: str) -> tuple[Tokens, int]:
-    """Token offsets, sentence starts and the word count, in one vectorised pass."""
-    table = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE, SENT_START])
-    starts = table[:, 0]
-    sent_starts = [0] if len(doc) else []
-    if doc.has_annotation("SENT_START"):
-        sent_starts = (table[:, 4] == 1).nonzero()[0].tolist() or sent_starts
-    words = len(doc) - int((table[:, 2] | table[:, 3]).sum())
-    return Tokens(starts.tolist(), (starts + table[:, 1]).tolist(), sent_starts, tokenizer), words
 
 
 def suggestions_of(doc) -> tuple[list[NewSpan], list[NewRelation]]:
