@@ -1,4 +1,4 @@
-"""``glose export``: a layer as Prodigy/spaCy JSONL (GUIDE section 2).
+"""``glose export``: a layer as Prodigy/spaCy JSONL (docs/DATA_MODEL.md, "Prodigy/spaCy JSONL").
 
 One line per document::
 

@@ -64,9 +64,6 @@ class Refusal:
 
 Outcome = Edit | Refusal | None
 
-KINDS = ("claim", "entity", PENDING)
-"""What next/previous visit: claims, entities and source mentions, pending items."""
-
 
 @dataclass
 class RemoveChoice:

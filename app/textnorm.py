@@ -1,4 +1,4 @@
-"""Normalise article text once, at import, before any NLP (GUIDE section 1).
+"""Normalise article text once, at import, before any NLP (docs/DATA_MODEL.md, "Text").
 
 The stored text is never changed afterwards, so every offset ever stored stays
 valid; its SHA-256 is the document's identity. Normalisation:

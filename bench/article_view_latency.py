@@ -4,8 +4,8 @@ Drives a harness app with the pilot at 80x24: caret moves by character, word and
 line, selection changes, and `set_highlights` with one highlight changed. For each
 size it prints the open time and the median / p95 cost per key, as CPU time
 (`time.process_time()` around press + pause) and wall time (which has a ~80 ms
-floor from the pilot's idle waits, GUIDE section 4), then the 100k / 1k ratio.
-The bar (issue 4): the 100k-word median within 1.5 x the 1k-word one.
+floor from the pilot's idle waits), then the 100k / 1k ratio. The bar: the
+100k-word median within 1.5 x the 1k-word one.
 
     .venv/bin/python bench/article_view_latency.py [--rounds N]
 """

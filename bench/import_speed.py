@@ -6,7 +6,7 @@ same run times
   2. the real ``glose import`` code path (read, normalise, parse, suggest,
      store in SQLite, one transaction per file) into a fresh database,
 and prints both throughputs in words/s and their ratio (glose / bare).
-The issue's bar: ratio >= 0.85.
+The bar: ratio >= 0.85.
 
     python bench/import_speed.py [--docs 40] [--words 2000] [--batch-size 64]
 """

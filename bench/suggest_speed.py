@@ -1,8 +1,8 @@
-"""Suggestion time beside spaCy's parse time, in the same run (issue 3).
+"""Suggestion time beside spaCy's parse time, in the same run.
 
 Parses the two samples plus N generated long French texts (sample sentences
 repeated and shuffled) with ``nlp.pipe``, then times ``suggest_frames`` over the
-same docs. The issue's bar: suggestions add at most 10% to parse time.
+same docs. The bar: suggestions add at most 10% to parse time.
 
     python bench/suggest_speed.py [--docs N] [--sentences S] [--seed K]
 """

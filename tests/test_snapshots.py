@@ -53,3 +53,33 @@ def test_article_with_first_claim_selected(snap_compare, app, size):
         freeze_blink(pilot.app)
 
     assert snap_compare(app, terminal_size=size, run_before=open_first_claim)
+
+
+# Each dialog at 80x24, over the article: a bordered box in the middle, the article around it.
+MODALS = {
+    "choice": ("n", "y"),  # claim type: pick one of a few by key
+    "prompt_with_names": ("e", "g"),  # canonical source: type, or take a listed name
+    "prompt_search": ("n", "n", "s", "slash", "O"),  # a source by part of its name
+    "hint_mode": ("n", "n", "s"),  # letters over the mentions on screen
+}
+
+
+@pytest.mark.parametrize("modal", MODALS)
+def test_modal(snap_compare, db, db_path, modal):
+    from glose.db.edits import Editor
+
+    doc = build(db)
+    editor = Editor(db, "alice", doc)
+    editor.seed()
+    mention = next(s for s in editor.db.execute("SELECT id FROM spans WHERE layer_id = ? AND label = 'PER'",
+                                                 [editor.layer_id]))
+    editor.set_canonical(mention[0], "Jean Dupont (maire de Genève)")
+    app = GloseApp(db_path, annotator="alice", doc_id=doc)
+
+    async def open_modal(pilot):
+        await pilot.pause()
+        await pilot.press(*MODALS[modal])
+        await pilot.pause()
+        freeze_blink(pilot.app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_modal)

@@ -1,4 +1,4 @@
-"""Each French attribution pattern of issue 3, on sentences written for these tests."""
+"""Each French attribution pattern glose suggests (docs/DATA_MODEL.md), on sentences written for these tests."""
 from __future__ import annotations
 
 import pytest

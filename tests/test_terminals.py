@@ -178,7 +178,7 @@ async def test_limited_colour_terminals_render_the_article(db, db_path, clean_te
 
 @pytest.mark.parametrize("system", [ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD])
 async def test_entity_labels_keep_distinct_colours(db, db_path, clean_terminal_env, system):
-    """Entities are coloured by label (issue 4): PER, ORG, LOC, MISC and SOURCE mentions are
+    """Entities are coloured by label: PER, ORG, LOC, MISC and SOURCE mentions are
     all italic, so their colour is what tells them apart; it must survive the terminal's palette."""
     doc = build(db)
     app = GloseApp(db_path, annotator="alice", doc_id=doc)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from glose.suggest import mentions as M
 from glose.suggest.frames import Frame, Mention
-from glose.suggest.lexicon import PREP_POUR, RELATIVES, TIME_NOUNS, verbs
+from glose.suggest.lexicon import PREP_CUES, PREP_POUR, RELATIVES, SOURCE_NOUN, TIME_NOUNS, verbs
 from glose.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
 from glose.vocabulary import DIRECT, INDIRECT, MIXED, PER, SOURCE
 
@@ -261,10 +261,11 @@ def _find_cues(ctx: _Ctx, i0: int, i1: int) -> list[Cue]:
     while i < i1:
         low = doc[i].lower_.replace("’", "'")
         if ctx.q_of[i] < 0:
-            if low == "selon" or low == "d'après" or (low == "d'" and i + 1 < i1 and doc[i + 1].lower_ == "après"):
-                end = i + 1 if low != "d'" else i + 2
-                cues.append(Cue("prep", i, end, i, low))
-                i = end
+            prep = next((len(words) for words in PREP_CUES if i + len(words) <= i1 and all(
+                doc[i + k].lower_.replace("’", "'") == word for k, word in enumerate(words))), 0)
+            if prep:
+                cues.append(Cue("prep", i, i + prep, i, low))
+                i += prep
                 continue
             if low == PREP_POUR and _pour_cue(ctx, i, i1):
                 cues.append(Cue("pour", i, i + 1, i, low))
@@ -399,7 +400,7 @@ def _skip_segments(ctx: _Ctx, a: int, b: int) -> tuple[int, Mention | None]:
                 if k is not None and ents.spans[ents[k]].end == comma and doc[a].pos_ in {"DET", "NOUN", "ADJ", "PROPN"}:
                     person = ents.spans[ents[k]]
         if person is not None and name is None:
-            name = M.entity_mention(doc, person)
+            name = M.entity_mention(person)
         elif not (relative or verbless):
             return a, name
         a = comma + 1
@@ -475,14 +476,14 @@ def _postposed(ctx: _Ctx, a: int, i1: int, quote: int = -1) -> tuple[Mention, in
     for j in range(a, min(i1, a + 14)):  # "a appris l'AFP de source syndicale"
         if doc[j].text in {",", ".", ":", ";"} or ctx.q_of[j] != quote:
             break
-        if doc[j].lower_ in M.DE and j + 1 < i1 and doc[j + 1].lemma_.lower() == "source":
+        if doc[j].lower_ in M.DE and j + 1 < i1 and doc[j + 1].lemma_.lower() == SOURCE_NOUN:
             return _mention(ctx, j + 1, j + 1, i1)
     j = a
     while j < min(i1, a + 14):
         tok = doc[j]
         if tok.text in {",", ".", ":", ";"} or ctx.q_of[j] != quote:
             return None
-        if tok.lower_ in M.DE and j + 1 < i1 and doc[j + 1].lemma_.lower() == "source":
+        if tok.lower_ in M.DE and j + 1 < i1 and doc[j + 1].lemma_.lower() == SOURCE_NOUN:
             return _mention(ctx, j + 1, j + 1, i1)
         if tok.lower_ in DAYS or tok.pos_ == "ADV" or _is_number(tok) or tok.lower_ in TIME_NOUNS:
             j += 1
@@ -577,7 +578,7 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
     for cue in cues:
         cue_chars = _chars(ctx, cue.cs, cue.ce)
         if cue.kind in {"prep", "pour"}:
-            boundary = _prep_frame(ctx, cue, u, i1, s, boundary, cue_starts, drafts)
+            boundary = _prep_frame(ctx, cue, u, i1, boundary, cue_starts, drafts)
             continue
         que = _que_after(ctx, cue.ce, i1)
         participle = _is_participle(doc[cue.head]) and cue.cs == cue.head  # ", appelant X à …"
@@ -587,7 +588,7 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
         )
         if inverted:
             n = len(drafts)
-            boundary = _inverted_frame(ctx, cue, cue_chars, u, i0, i1, boundary, drafts)
+            boundary = _inverted_frame(ctx, cue, cue_chars, u, i1, boundary, drafts)
             if len(drafts) > n or cue.clitic is not None or cue.incise is not None:
                 continue
         sources = _subject(ctx, cue, i0, drafts)
@@ -623,7 +624,7 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
     return drafts
 
 
-def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> int:
+def _inverted_frame(ctx, cue: Cue, cue_chars, u, i1, boundary, drafts) -> int:
     """« … », a déclaré X  /  …, a-t-il dit  /  « A, a dit X, B »."""
     doc = ctx.doc
     src = None
@@ -681,7 +682,7 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i0, i1, boundary, drafts) -> in
     return _chars(ctx, src_end - 1, src_end)[1] if src else cue_chars[1]
 
 
-def _prep_frame(ctx, cue: Cue, u, i1, s, boundary, cue_starts, drafts) -> int:
+def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:
     """*selon X, …* / *d'après X, …* / *pour X, …* and *…, selon X*."""
     doc = ctx.doc
     head = M.first_head(doc, cue.ce, i1, ctx.ents)

@@ -24,7 +24,7 @@ class Mention:
 
 @dataclass(frozen=True)
 class Frame:
-    """One suggested claim frame (GUIDE section 1). Offsets are ``str`` indices."""
+    """One suggested claim frame (docs/DATA_MODEL.md). Offsets are ``str`` indices."""
 
     claim_start: int
     claim_end: int

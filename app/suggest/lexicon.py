@@ -1,4 +1,4 @@
-"""Lexicons of French attribution, loaded from plain data files in ``app/data``.
+"""Lexicons of French attribution, loaded from plain data files in ``glose/data``.
 
 Matching is on spaCy lemmas, never on the surface strings of particular texts.
 """
@@ -10,14 +10,12 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-# Prepositional cues: lower-cased token sequences. "pour X," is checked apart
-# because "pour" is mostly not a cue (pour permettre, pour la sixième fois).
-PREP_CUES = (("selon",), ("d'", "après"), ("d’", "après"), ("d'après",), ("d’après",), ("suivant",))
+# Prepositional cues: lower-cased token sequences, apostrophes straight. "pour X,"
+# is checked apart because "pour" is mostly not a cue (pour permettre, pour la
+# sixième fois).
+PREP_CUES = (("selon",), ("d'après",), ("d'", "après"))
 PREP_POUR = "pour"
 SOURCE_NOUN = "source"  # "de source militaire", "de sources concordantes"
-
-# Subject clitics that follow an inverted verb: "a-t-il dit", "estime-t-elle".
-INVERTED_CLITICS = {"il", "elle", "ils", "elles", "on", "t", "-t"}
 PRONOUNS = {"il", "elle", "ils", "elles", "on", "lui", "eux"}  # lui/eux: "d'après lui"
 
 # Nouns that count time, not things: "12 décembre" or "24 heures" is no statistic.

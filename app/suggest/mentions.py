@@ -46,7 +46,7 @@ def is_pronoun(tok) -> bool:
     return clean_text(tok) in PRONOUNS and (tok.pos_ == "PRON" or tok.text.startswith("-"))
 
 
-def entity_mention(doc, ent) -> Mention:
+def entity_mention(ent) -> Mention:
     return Mention(ent.start_char, ent.end_char, ent.label_ or SOURCE)
 
 
@@ -154,15 +154,15 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: EntIndex) -> tuple
             else:
                 name = apposed_name(doc, end, limit, ents)
                 if name is not None:
-                    return entity_mention(doc, name), name.end
-                return entity_mention(doc, ent), end
+                    return entity_mention(name), name.end
+                return entity_mention(ent), end
         else:
-            return entity_mention(doc, ent), end
+            return entity_mention(ent), end
     start = np_start(doc, tok_i, floor)
     end = np_end(doc, tok_i, limit, ents)
     name = apposed_name(doc, end, limit, ents)
     if name is not None:
-        return entity_mention(doc, name), name.end
+        return entity_mention(name), name.end
     # A name inside the phrase's own tail (rare tagger splits) is not looked for:
     # "le porte-parole de Ban Ki-moon" is the spokesman, not Ban Ki-moon.
     s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])

@@ -81,7 +81,6 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 _ABBREV = {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "etc", "cf", "av", "j.-c"}
-_END = re.compile(r"[.!?…]+")
 
 
 def sentence_units(text: str, quotes: list[Quote]) -> list[tuple[int, int]]:

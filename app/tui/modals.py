@@ -21,22 +21,27 @@ from glose.plaintext import one_line
 
 T = TypeVar("T")
 
-MODAL_CSS = """
-ModalScreen { align: center middle; }
-ModalScreen > Vertical {
-    width: 70; max-width: 95%; height: auto; max-height: 80%;
-    border: round $accent; background: $surface; padding: 0 1;
-}
-ModalScreen OptionList { height: auto; max-height: 16; }
-ModalScreen .help { color: $text-muted; }
-ModalScreen .error { color: $text-error; height: auto; }
-"""
+def _modal_css(name: str) -> str:
+    """A dialog's rules, for the screen class ``name``. Textual scopes a screen's
+    DEFAULT_CSS under its own type: a rule must start with the class's own name
+    (a rule on ``ModalScreen`` would match nothing, and the dialog would fill the
+    screen with no border)."""
+    return f"""
+    {name} {{ align: center middle; }}
+    {name} > Vertical {{
+        width: 70; max-width: 95%; height: auto; max-height: 80%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }}
+    {name} OptionList {{ height: auto; max-height: 16; }}
+    {name} .help {{ color: $text-muted; }}
+    {name} .error {{ color: $text-error; height: auto; }}
+    """
 
 
 class ChoiceModal(ModalScreen[T], Generic[T]):
     """Pick one of a few choices: press its key, or move and press enter."""
 
-    DEFAULT_CSS = MODAL_CSS
+    DEFAULT_CSS = _modal_css("ChoiceModal")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str, T]]):
@@ -72,7 +77,7 @@ class PromptModal(ModalScreen[Any]):
     without, only an option can be (pick a mention by part of its name).
     """
 
-    DEFAULT_CSS = MODAL_CSS
+    DEFAULT_CSS = _modal_css("PromptModal")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, title: str, *, value: str = "", options: Sequence[tuple[str, Any]] = (),
