@@ -221,11 +221,14 @@ class Editor:
         return self._replay("redo")
 
     def _replay(self, kind: str) -> str | None:
-        """Replay the last undoable (or redoable) group, row by row, as one action.
+        """Undo (or redo) the last undoable (or redoable) group, row by row, as one action.
 
-        Each row must still be what the group left it (or already be what the
-        replay wants): otherwise another process changed it since, and the
-        replay is refused whole with :class:`EditRefused`.
+        The rows are taken from the group's latest application (the action itself,
+        or its last redo when undoing; its last undo when redoing) and put back as
+        they were before it, last change first. Each row must still be what that
+        application left (or already be what the replay wants): otherwise another
+        process changed it since, and the replay is refused whole with
+        :class:`EditRefused`.
         """
         with write(self.db):
             undo, redo = self.stacks()
@@ -233,41 +236,47 @@ class Editor:
             if not stack:
                 return None
             ref = stack[-1]
-            rows = self.db.execute(
-                "SELECT action, target, target_id, before, after FROM events WHERE grp = ? AND kind = 'do'"
-                " ORDER BY id", [ref]).fetchall()
+            (latest,) = self.db.execute(
+                "SELECT max(grp) FROM events WHERE (grp = :ref AND kind = 'do') OR (ref_grp = :ref AND kind = :last)",
+                {"ref": ref, "last": "redo" if kind == "undo" else "undo"}).fetchone()
+            rows = self.db.execute("SELECT action, target, target_id, before, after FROM events WHERE grp = ?"
+                                   " ORDER BY id", [latest]).fetchall()
             name = rows[0][0] if rows else ""
-            # (action, table, id, what the group left, what the replay puts back), in replay order
-            steps = [(a, t, i, after, before) for a, t, i, before, after in reversed(rows)] if kind == "undo" \
-                else rows
             grp = self._new_group()
+            made = {row_id: json.loads(after) for row_id, after in self.db.execute(
+                "SELECT target_id, after FROM events WHERE grp = ? AND kind = 'do'"
+                " AND target = 'canonical_sources' AND before IS NULL", [ref])}
+            renamed: dict[int, int] = {}
             try:
-                for action, table, row_id, left, wanted in steps:
+                for action, table, row_id, before, after in reversed(rows):
+                    if table == "canonical_sources":
+                        self._replay_canonical(grp, kind, action, ref, row_id, made.get(row_id), renamed)
+                        continue
+                    wanted = json.loads(before) if before else None
+                    if table == "spans" and wanted is not None and wanted.get("canonical_id") in renamed:
+                        wanted = {**wanted, "canonical_id": renamed[wanted["canonical_id"]]}
                     self._replay_row(grp, kind, name, ref, action, table, row_id,
-                                     json.loads(left) if left else None, json.loads(wanted) if wanted else None)
-            except sqlite3.IntegrityError as exc:  # a row it needs is gone: say so, change nothing
-                raise EditRefused(f"cannot {kind} {_spoken(name)}: an annotation it needs was deleted since;"
+                                     left=json.loads(after) if after else None, wanted=wanted)
+            except sqlite3.IntegrityError as exc:  # it would break a constraint: say so, change nothing
+                raise EditRefused(f"cannot {kind} {_spoken(name)}: it conflicts with a change made since;"
                                   " nothing was changed") from exc
             return name
 
     def _replay_row(self, grp: int, kind: str, name: str, ref: int, action: str, table: str, row_id: int,
-                    left: dict | None, wanted: dict | None) -> None:
+                    *, left: dict | None, wanted: dict | None) -> None:
+        """Put one row back to ``wanted`` if it is still ``left``; log what was done."""
         current = self._row(table, row_id)
         if not _same(current, wanted):
             if not _same(current, left):
                 raise EditRefused(f"cannot {kind} {_spoken(name)}: that {_NOUNS[table]} was changed since"
                                   " (in another window or process); nothing was changed")
             if wanted is None:
-                if table == "canonical_sources" and self.db.execute(
-                        "SELECT 1 FROM spans WHERE canonical_id = ? LIMIT 1", [row_id]).fetchone():
-                    wanted = current  # another mention uses it now: it stays, shared
-                elif table == "spans" and self.db.execute(
+                if table == "spans" and self.db.execute(
                         "SELECT 1 FROM relations WHERE head_id = ? OR child_id = ? LIMIT 1",
                         [row_id, row_id]).fetchone():
                     raise EditRefused(f"cannot {kind} {_spoken(name)}: the annotation is linked since;"
                                       " nothing was changed")
-                else:
-                    self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
+                self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
             elif current is None:
                 cols = ", ".join(wanted)
                 marks = ", ".join("?" for _ in wanted)
@@ -278,6 +287,29 @@ class Editor:
                 self.db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", [*wanted.values(), row_id])
         # Logged even when nothing had to change, so the stacks move on.
         self._log(grp, kind, action, table, row_id, current, wanted, ref_grp=ref)
+
+    def _replay_canonical(self, grp: int, kind: str, action: str, ref: int, row_id: int, made: dict | None,
+                          renamed: dict[int, int]) -> None:
+        """Canonical sources are shared by every annotator: one the action made (``made``:
+        its row) is removed by the undo only if no mention uses it, and made again by
+        the redo only if no canonical source of that name exists since; if one does,
+        the mentions of this redo tie to it (``renamed``). Nothing else of them changes."""
+        current = self._row("canonical_sources", row_id)
+        after = current
+        if made is not None and kind == "undo" and current is not None and not self.db.execute(
+                "SELECT 1 FROM spans WHERE canonical_id = ? LIMIT 1", [row_id]).fetchone():
+            self.db.execute("DELETE FROM canonical_sources WHERE id = ?", [row_id])
+            after = None
+        elif made is not None and kind == "redo" and current is None:
+            same_name = self.db.execute("SELECT id FROM canonical_sources WHERE name = ?", [made["name"]]).fetchone()
+            if same_name:
+                renamed[row_id] = same_name[0]
+            else:
+                cols = ", ".join(made)
+                marks = ", ".join("?" for _ in made)
+                self.db.execute(f"INSERT INTO canonical_sources ({cols}) VALUES ({marks})", list(made.values()))
+                after = made
+        self._log(grp, kind, action, "canonical_sources", row_id, current, after, ref_grp=ref)
 
     # --- Row primitives, each logged -----------------------------------------
 

@@ -116,3 +116,20 @@ def test_an_annotator_cannot_edit_another_layers_rows(db_path, shared_doc):
         editor.set_states("rejected", [suggestion["id"]])
     with pytest.raises(EditRefused, match="not yours"):
         editor.delete_span(suggestion["id"])
+
+
+def test_redo_of_a_canonical_source_made_again_by_someone_else_ties_to_theirs(db_path, shared_doc):
+    x = Editor(open_db(db_path), "x", shared_doc)
+    y = Editor(open_db(db_path), "y", shared_doc)
+    x_mention = x.add_span(*at("Jean Dupont"), "PER")
+    y_mention = y.add_span(*at("Jean Dupont"), "PER")
+    x.set_canonical(x_mention, "Jean Dupont (maire)")
+    assert x.undo() == "set_canonical"  # nobody else used it: gone
+    y.set_canonical(y_mention, "Jean Dupont (maire)")  # Y makes it again, under a new id
+    assert x.redo() == "set_canonical"  # no clash on the name: X's mention ties to Y's
+    db = open_db(db_path)
+    assert layer_spans(db, x)[(*at("Jean Dupont"), "PER")]["canonical"] == "Jean Dupont (maire)"
+    assert [r[0] for r in db.execute("SELECT name FROM canonical_sources")] == ["Jean Dupont (maire)"]
+    assert x.undo() == "set_canonical"  # Y still uses it: it stays
+    assert layer_spans(open_db(db_path), y)[(*at("Jean Dupont"), "PER")]["canonical"] == "Jean Dupont (maire)"
+    assert layer_spans(open_db(db_path), x)[(*at("Jean Dupont"), "PER")]["canonical"] is None
