@@ -6,6 +6,7 @@ version intact.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Callable
 
@@ -159,43 +160,12 @@ def m004_ids_never_reused(db: sqlite_utils.Database) -> None:
     Rebuilt with AUTOINCREMENT, keeping every row and id; each counter starts
     above any id the log has ever named. ``doc_status`` gains an id of its own.
     """
-    _rebuild(db, "canonical_sources", """
-        CREATE TABLE canonical_sources (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            name TEXT NOT NULL UNIQUE,
-            kind TEXT,                          -- PER, ORG, ...
-            note TEXT
-        )""", "id, name, kind, note")
-    _rebuild(db, "spans", f"""
-        CREATE TABLE spans (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
-            start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
-            label TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN {SPAN_STATES}),
-            origin TEXT NOT NULL,               -- spacy, rules, import, manual, seed
-            attrs TEXT NOT NULL DEFAULT '{{}}', -- JSON: quote_type, claim_type, note, ...
-            confidence REAL,
-            canonical_id INTEGER REFERENCES canonical_sources(id) ON DELETE SET NULL,
-            seed_id INTEGER,                    -- the suggestion this span was seeded from
-            CHECK (start >= 0 AND end > start)
-        )""", "id, doc_id, layer_id, start, end, label, state, origin, attrs, confidence, canonical_id, seed_id")
-    _rebuild(db, "relations", f"""
-        CREATE TABLE relations (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
-            head_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,   -- the claim
-            child_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,  -- source or cue
-            label TEXT NOT NULL CHECK (label IN ('SAID_BY', 'CUE')),
-            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN {SPAN_STATES}),
-            origin TEXT NOT NULL,
-            attrs TEXT NOT NULL DEFAULT '{{}}',
-            seed_id INTEGER,
-            UNIQUE (layer_id, head_id, child_id, label)
-        )""", "id, doc_id, layer_id, head_id, child_id, label, state, origin, attrs, seed_id")
+    for table in ("canonical_sources", "spans", "relations"):
+        (create,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
+        assert create.count("id INTEGER PRIMARY KEY,") == 1, table
+        columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+        _rebuild(db, table, create.replace("id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,"),
+                 columns)
     _rebuild(db, "doc_status", """
         CREATE TABLE doc_status (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -259,7 +229,10 @@ def _rebuild(db: sqlite_utils.Database, table: str, create: str, columns: str, *
     kept = [sql for (sql,) in db.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')"
         " AND sql IS NOT NULL", [table])]
-    db.execute(create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_new (", 1))
+    # The name as written, quoted or not (a table renamed before is stored quoted).
+    renamed = re.sub(rf'^\s*CREATE TABLE "?{table}"? \(', f"CREATE TABLE {table}_new (", create, count=1)
+    assert renamed != create, f"no CREATE TABLE {table} in {create[:60]!r}"
+    db.execute(renamed)
     source = f"{ids_from}, {columns}" if ids_from else columns
     target = f"id, {columns}" if ids_from else columns
     db.execute(f"INSERT INTO {table}_new ({target}) SELECT {source} FROM {table}")

@@ -52,27 +52,30 @@ class RelationRow(TypedDict):
     seed_id: int | None
 
 
-class NewSpan(TypedDict):
+class _NewRow(TypedDict):
+    state: NotRequired[str]
+    origin: NotRequired[str]
+    attrs: NotRequired[dict[str, Any]]
+    seed_id: NotRequired[int | None]
+
+
+class NewSpan(_NewRow):
+    """A span to write; what is left out takes its default (pending, import, no attrs)."""
+
     start: int
     end: int
     label: str
-    state: NotRequired[str]
-    origin: NotRequired[str]
-    attrs: NotRequired[dict[str, Any]]
     confidence: NotRequired[float | None]
     canonical: NotRequired[str | None]
-    seed_id: NotRequired[int | None]
 
 
-class NewRelation(TypedDict):
+class NewRelation(_NewRow):
+    """A relation to write, its spans named by their index in the spans written with it."""
+
     head: int
-    """Index of the claim in the spans being written."""
+    """Index of the claim."""
     child: int
     label: str
-    state: NotRequired[str]
-    origin: NotRequired[str]
-    attrs: NotRequired[dict[str, Any]]
-    seed_id: NotRequired[int | None]
 
 
 def canonical_id(db: sqlite_utils.Database, name: str, kind: str | None = None) -> int:

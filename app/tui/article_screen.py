@@ -61,31 +61,31 @@ class ArticleScreen(Screen):
         _key("p", f"next('{PENDING}')", "Next pending", id="next_pending"),
         _key("P", f"next('{PENDING}', -1)", "Prev pending", id="previous_pending"),
         _key("tab", "toggle_panel", "Claims list ⇄ text", id="toggle_panel"),
-        _key("a", f"set_state('{ACCEPTED}', True)", "Accept", show=True, id="accept"),
-        _key("A", f"set_state('{ACCEPTED}', False)", "Accept this part only", id="accept_part"),
-        _key("x", f"set_state('{REJECTED}', True)", "Reject", show=True, id="reject"),
-        _key("X", f"set_state('{REJECTED}', False)", "Reject this part only", id="reject_part"),
+        _key("a", f"do('set_state', ('{ACCEPTED}', True))", "Accept", show=True, id="accept"),
+        _key("A", f"do('set_state', ('{ACCEPTED}', False))", "Accept this part only", id="accept_part"),
+        _key("x", f"do('set_state', ('{REJECTED}', True))", "Reject", show=True, id="reject"),
+        _key("X", f"do('set_state', ('{REJECTED}', False))", "Reject this part only", id="reject_part"),
         _key("s", "link_source", "Link source", show=True),
         _key("S", f"selection_to('{SOURCE}')", "Selection → source mention", id="selection_to_source"),
         _key("r", "remove_source", "Remove a source link"),
         _key("c", f"selection_to('{CUE}')", "Selection → cue", id="selection_to_cue"),
-        _key("C", "clear_cue", "Clear cue"),
+        _key("C", "do('clear_cue')", "Clear cue", id="clear_cue"),
         _key("g", "canonical", "Canonical source"),
         *(_key(k, f"label('{label}')", f"Label {label} (selection: new span)", id=f"label_{label.lower()}")
           for k, label in LABEL_KEYS.items()),
-        _key("h", "edge('start', -1)", "Grow start by a word", id="grow_start"),
-        _key("H", "edge('start', 1)", "Shrink start by a word", id="shrink_start"),
-        _key("l", "edge('end', 1)", "Grow end by a word", id="grow_end"),
-        _key("L", "edge('end', -1)", "Shrink end by a word", id="shrink_end"),
-        _key("t", "quote_type", "Quote type"),
+        _key("h", "do('edge', ('start', -1))", "Grow start by a word", id="grow_start"),
+        _key("H", "do('edge', ('start', 1))", "Shrink start by a word", id="shrink_start"),
+        _key("l", "do('edge', ('end', 1))", "Grow end by a word", id="grow_end"),
+        _key("L", "do('edge', ('end', -1))", "Shrink end by a word", id="shrink_end"),
+        _key("t", "do('next_quote_type')", "Quote type", id="quote_type"),
         _key("y", "claim_type", "Claim type"),
-        _key("exclamation_mark", "checkworthy", "Check-worthy on/off"),
+        _key("exclamation_mark", "do('toggle_checkworthy')", "Check-worthy on/off", id="checkworthy"),
         _key("m", "note", "Note"),
         _key("w", "evidence", "Evidence URL"),
-        _key("delete", "delete_span", "Delete span"),
-        _key("u", "undo", "Undo"),
-        _key("ctrl+r", "redo", "Redo"),
-        _key("d", "toggle_done", "Document done", id="done"),
+        _key("delete", "do('delete')", "Delete span", id="delete_span"),
+        _key("u", "do('undo')", "Undo", id="undo"),
+        _key("ctrl+r", "do('redo')", "Redo", id="redo"),
+        _key("d", "do('toggle_done')", "Document done", id="done"),
     ]
     DEFAULT_CSS = """
     ArticleScreen #body { height: 1fr; }
@@ -339,38 +339,16 @@ class ArticleScreen(Screen):
 
     # --- Actions: the session decides, the screen runs and shows ------------------
 
-    def action_set_state(self, state: str, whole_frame: bool) -> None:
-        self._show(self.session.set_state(state, whole_frame))
+    def action_do(self, rule: str, args: tuple = ()) -> None:
+        """Apply one of the session's rules (``AnnotationSession.<rule>(*args)``) and show it.
+        (Textual passes an action as many parameters as the method names: hence a tuple.)"""
+        self._show(getattr(self.session, rule)(*args))
 
     def action_label(self, label: str) -> None:
         self._show(self.session.label(label, self.view.selection))
 
-    def action_edge(self, which: str, direction: int) -> None:
-        self._show(self.session.edge(which, direction))
-
-    def action_delete_span(self) -> None:
-        self._show(self.session.delete())
-
     def action_selection_to(self, label: str) -> None:
         self._show(self.session.selection_to(label, self.view.selection))
-
-    def action_clear_cue(self) -> None:
-        self._show(self.session.clear_cue())
-
-    def action_quote_type(self) -> None:
-        self._show(self.session.next_quote_type())
-
-    def action_checkworthy(self) -> None:
-        self._show(self.session.toggle_checkworthy())
-
-    def action_undo(self) -> None:
-        self._show(self.session.undo())
-
-    def action_redo(self) -> None:
-        self._show(self.session.redo())
-
-    def action_toggle_done(self) -> None:
-        self._show(self.session.toggle_done())
 
     # --- Actions that ask first ---------------------------------------------------
 
