@@ -61,3 +61,21 @@ def test_labels_and_states_are_spelled_in_the_vocabulary_only():
                     quoted = {f"'{word}'" for word in words} & set(node.value.replace("(", " ").split())
                     spelled += [f"{path.relative_to(ROOT)}:{node.lineno}: {word} in SQL" for word in quoted]
     assert not spelled, "\n".join(spelled)
+
+
+def test_no_sql_outside_db():
+    """Every SQL statement is in db/: the app and the widgets call its functions."""
+    import ast
+    import re
+
+    statement = re.compile(r"\b(SELECT\b.*\bFROM|INSERT (OR \w+ )?INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA \w+|"
+                           r"CREATE (TABLE|INDEX|TRIGGER)|DROP (TABLE|INDEX|TRIGGER)|BEGIN IMMEDIATE)\b")
+    found = []
+    for folder in ("app", "widgets"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and statement.match(node.value):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:40]!r}")
+                elif isinstance(node, ast.Attribute) and node.attr in ("execute", "executemany", "executescript"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.attr}(...)")
+    assert not found, "\n".join(found)
