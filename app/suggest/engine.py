@@ -23,9 +23,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from glose.lexicon import PREP_CUES, PREP_POUR, RELATIVES, SOURCE_NOUN, TIME_NOUNS, verbs
 from glose.suggest import mentions as M
 from glose.suggest.frames import Frame, Mention
-from glose.suggest.lexicon import PREP_CUES, PREP_POUR, RELATIVES, SOURCE_NOUN, TIME_NOUNS, verbs
 from glose.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
 from glose.vocabulary import DIRECT, INDIRECT, MIXED, PER, SOURCE
 

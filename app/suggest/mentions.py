@@ -5,8 +5,8 @@ tokens around them only, so the engine stays linear in the length of a text.
 """
 from __future__ import annotations
 
+from glose.lexicon import PRONOUNS, speaker_nouns
 from glose.suggest.frames import Mention
-from glose.suggest.lexicon import PRONOUNS, speaker_nouns
 from glose.vocabulary import ENTITY_LABELS, LOC, MISC, PER, SOURCE
 
 DETS = {"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "son", "sa", "ses", "leur",

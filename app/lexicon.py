@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parent / "data"
 
 # Prepositional cues: lower-cased token sequences, apostrophes straight. "pour X,"
 # is checked apart because "pour" is mostly not a cue (pour permettre, pour la
