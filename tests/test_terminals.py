@@ -140,6 +140,30 @@ async def test_no_color_still_marks_the_selected_claim(db, db_path, clean_termin
             assert red == green == blue, colour
 
 
+async def test_no_color_tells_labels_and_states_apart_with_tags(db, db_path, clean_terminal_env):
+    """Issue 9.6: under NO_COLOR, ORG and LOC (and PER and SOURCE) looked the same; tag rows
+    name each label and its state, on by default there, and v turns them off and on."""
+    from glose.settings import Settings
+
+    clean_terminal_env.setenv("NO_COLOR", "1")
+    assert Settings.from_environment(os.environ).tags
+    assert not Settings.from_environment({**os.environ, "GLOSE_TAGS": "0"}).tags
+    assert not Settings.from_environment({}).tags and Settings.from_environment({"GLOSE_TAGS": "1"}).tags
+    doc = build(db)
+    app = GloseApp(db_path, annotator="alice", doc_id=doc, tags=Settings.from_environment(os.environ).tags)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_first_claim(pilot)
+        await pilot.press("a")  # the first frame accepted: its parts read ✓, the rest ?
+        await pilot.pause()
+        text = screen_text(terminal_output(app))
+        for tag in ("CLAIM✓", "CUE✓", "PER✓", "LOC?", "CLAIM?", "ORG?"):
+            assert tag in text, text
+        await pilot.press("v")
+        await pilot.pause()
+        assert "PER✓" not in screen_text(terminal_output(app))
+        assert "✓ accepted" in screen_text(terminal_output(app))  # the legend says what the marks mean
+
+
 # -- 256 and 16 colours -----------------------------------------------------------------------
 
 
@@ -166,7 +190,7 @@ async def test_limited_colour_terminals_render_the_article(db, db_path, clean_te
         codes = colour_codes(console)
         selected = styles_at(console, "La paix est proche")
     assert "« La paix est proche », a déclaré Jean Dupont à Genève." in text
-    assert "alice · document" in text  # the status line
+    assert "alice · 2 claims" in text  # the status line
     assert all(style.reverse for style in selected)
     if expected == ColorSystem.STANDARD:
         # Only the 16 ANSI colours (and the defaults): no 38;5 / 38;2 / 48;5 / 48;2 sequences.
@@ -261,7 +285,7 @@ async def test_markup_and_escape_sequences_are_shown_literally(db_path, hostile_
         assert second_line[:60] in article, article
         assert OSC_SHOWN in article
         panel = app.screen.query_one(ClaimsPanel)
-        assert panel.option_count == 1
+        assert len(panel.claims) == 1
         panel_text = "\n".join(line[panel.region.x:panel.region.right]
                                for line in article.splitlines()[panel.region.y:panel.region.bottom])
         assert f"{BOLD_TAG} [link=" in panel_text and "[b]Jean[/B] Dupont" in panel_text, panel_text

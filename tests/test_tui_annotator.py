@@ -8,6 +8,7 @@ import pytest
 
 from glose.tui.app import GloseApp
 from glose.tui.article_screen import ArticleScreen
+from glose.tui.help import HelpScreen
 from glose.tui.hint_mode import HintModeScreen
 from glose.tui.modals import ChoiceModal, PromptModal
 from glose.widgets.article_view import ArticleView
@@ -218,7 +219,7 @@ async def test_delete_undo_redo_across_restart_and_done(db_path, doc):
         await pilot.press("e", "delete")
         await pilot.pause()
         assert "Jean Dupont" not in rows(db_path)
-        await pilot.press("d")
+        await pilot.press("d", "y")
         await pilot.pause()
 
     async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:  # a restart
@@ -235,7 +236,7 @@ async def test_delete_undo_redo_across_restart_and_done(db_path, doc):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert "Jean Dupont" not in rows(db_path)
-        await pilot.press("ctrl+r", "escape")
+        await pilot.press("ctrl+r", "backspace")
         await pilot.pause()
         table = pilot.app.screen.query_one("DataTable")
         assert "done" in table.get_row_at(0)[5].plain
@@ -279,7 +280,7 @@ async def test_help_and_palette_list_the_screens_actions(db_path, doc):
             assert title in commands
         await pilot.press("question_mark")
         await pilot.pause()
-        assert screen.query("HelpPanel")
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_two_annotators_at_once(db_path, doc):
@@ -308,9 +309,10 @@ async def test_a_whole_sample_article_by_keyboard(db, db_path, nlp):
         screen = await open_article(pilot, app)
         claims = len(screen.model.claims)
         assert claims >= 5
+        await pilot.press("n")
         for _ in range(claims):
-            await pilot.press("n", "a")
-        await pilot.press("d")
+            await pilot.press("a")  # accepting moves on to the next pending claim
+        await pilot.press("d", "y")  # entities are still pending: done anyway
         await pilot.pause()
     conn = sqlite3.connect(db_path)
     states = conn.execute("SELECT s.state, (SELECT count(*) FROM relations r WHERE r.head_id = s.id"
@@ -393,8 +395,13 @@ async def test_nested_mention_in_a_cue_is_reachable_by_caret(db_path, db):
     ], [{"head": 0, "child": 1, "label": "CUE"}, {"head": 0, "child": 2, "label": "SAID_BY"}])
     async with app_for(db_path, doc).run_test(size=(80, 24)) as pilot:
         screen = await open_article(pilot, pilot.app)
-        screen.query_one(ArticleView).move_caret(cue)
+        view = screen.query_one(ArticleView)
+        view.move_caret(cue)
         await pilot.press("right", "right", "right", "right")
+        await pilot.pause()
+        assert screen.model.spans[screen.current]["label"] == "CUE"  # the caret stays in what is selected
+        await pilot.press("escape")  # nothing selected: the caret selects what is under it
+        await pilot.press("right")
         await pilot.pause()
         assert screen.model.spans[screen.current]["label"] == "SOURCE"
         await pilot.press("e")  # `e` visits SOURCE mentions too
@@ -420,7 +427,7 @@ async def test_after_setting_a_cue_n_goes_to_the_next_claim(db_path, doc):
 async def test_accepting_twice_records_nothing_the_second_time(db_path, doc):
     async with app_for(db_path, doc).run_test(size=(100, 30)) as pilot:
         await open_article(pilot, pilot.app)
-        await pilot.press("n", "a")
+        await pilot.press("n", "a", "N")  # accepting moved on to the next claim: back
         await pilot.pause()
         count = sqlite3.connect(db_path).execute("SELECT count(*) FROM events").fetchone()[0]
         await pilot.press("a")
@@ -453,7 +460,10 @@ async def test_done_updates_the_status_time_and_claim_commands_need_a_claim(db_p
         await pilot.press("r")
         await pilot.pause()
         assert [n.message for n in pilot.app._notifications][-1].startswith("Select a claim first")
-        await pilot.press("d")
+        await pilot.press("d")  # items are pending: it asks
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChoiceModal)
+        await pilot.press("y")
         await pilot.pause()
     status, updated = sqlite3.connect(db_path).execute("SELECT status, updated_at FROM doc_status").fetchone()
     assert status == "done" and updated > first

@@ -5,6 +5,7 @@ from textual.widgets import DataTable
 
 from glose.tui.app import GloseApp
 from glose.tui.article_screen import ArticleScreen
+from glose.tui.help import HelpScreen
 from glose.widgets.article_view import ArticleView
 from tests.tui_data import HOSTILE_TITLE, TEXT
 from tests.tui_data import build as seed
@@ -26,7 +27,7 @@ async def test_list_shows_documents_and_opens_one(db, db_path):
         view = app.screen.query_one(ArticleView)
         assert view.text == TEXT
         assert len(view.highlights) == 7
-        await pilot.press("escape")
+        await pilot.press("backspace")
         await pilot.pause()
         assert not isinstance(app.screen, ArticleScreen)
 
@@ -69,10 +70,10 @@ async def test_question_mark_lists_the_keys(db, db_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
-        assert app.screen.query("HelpPanel")
+        assert isinstance(app.screen, HelpScreen)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert not app.screen.query("HelpPanel")
+        assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_status_filter_cycles(db, db_path):

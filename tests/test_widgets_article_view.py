@@ -160,6 +160,40 @@ async def test_selection_extends_and_clears():
         assert changes == [(0, 3), (0, 11), (0, 10), (10, 10)]
 
 
+def reversed_offsets(view: ArticleView, start: int, end: int) -> set[int]:
+    return {offset for offset in range(start, end) if styles_at(view, offset).reverse}
+
+
+async def test_what_is_drawn_selected_is_exactly_the_selection():
+    """Issue 9.2: the caret's cell past the selection is not drawn selected, the first
+    selected cell is drawn selected when the caret sits on it, and inside a selected
+    entity only the selection is reversed."""
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        view.focus()
+        word = TEXT.index("vérifier")
+        view.move_caret(word)
+        await pilot.press("ctrl+shift+right")  # "vérifier" selected, the caret after it
+        assert view.selection == (word, word + 8)
+        assert reversed_offsets(view, word - 3, word + 12) == set(range(word, word + 8))
+        assert styles_at(view, word + 8).underline  # the caret is still shown
+        view.move_caret(word + 8)
+        await pilot.press("ctrl+shift+left")  # selected leftwards: the caret on the first cell
+        assert reversed_offsets(view, word - 3, word + 12) == set(range(word, word + 8))
+
+        await pilot.press("escape")
+        view.select(1)  # the entity "Stéphane Dujarric" is the selected item
+        await pilot.pause()
+        assert reversed_offsets(view, DUJARRIC, DUJARRIC + 17) == set(range(DUJARRIC, DUJARRIC + 17))
+        view.move_caret(DUJARRIC)
+        await pilot.press("ctrl+shift+right")  # "Stéphane" only
+        assert view.selection == (DUJARRIC, DUJARRIC + 8)
+        assert reversed_offsets(view, DUJARRIC - 2, DUJARRIC + 19) == set(range(DUJARRIC, DUJARRIC + 8))
+        await pilot.press("escape")  # no selection: the entity is emphasised again (the caret un-reversed)
+        assert reversed_offsets(view, DUJARRIC, DUJARRIC + 17) == set(range(DUJARRIC, DUJARRIC + 17)) - {view.caret}
+
+
 async def test_click_on_highlight_posts_innermost_and_elsewhere_moves_caret():
     nested = [*HIGHLIGHTS, Highlight(5, DUJARRIC - 5, DUJARRIC + 30, "CLAIM")]
     app = Harness(TEXT, nested)
@@ -295,3 +329,67 @@ async def test_resize_rewraps_and_keeps_the_top_line():
         assert view.position_to_offset(line, 0) <= top_offset < view.position_to_offset(line + 1, 0)
         caret_line, _ = view.offset_to_position(view.caret)
         assert line <= caret_line  # the caret is still on or below the top line
+
+
+async def test_tag_rows_name_label_and_state_without_colour():
+    """Issue 9.6: with tags on, a row under each line names each highlight's label and
+    state where it starts, and rules its extent; the caret and scrolling still work."""
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        plain_height = view.virtual_size.height
+        view.tags = True
+        await pilot.pause()
+        assert view.virtual_size.height == 2 * plain_height
+        shown = lines(view)
+        assert shown[0].startswith(" Les Nations unies")
+        assert shown[1].startswith(" ORG✗────────────")  # rejected ORG, 17 cells
+        assert shown[1][1:18] == "ORG✗" + "─" * 13 and shown[1][18] == " "
+        line, cell = view.offset_to_position(DUJARRIC)
+        tags = shown[2 * line + 1]
+        assert tags[view._margin + cell:].startswith("PER?─────────────")
+        line, cell = view.offset_to_position(CUE)
+        assert shown[2 * line + 1][view._margin + cell:].startswith("CUE✓")
+        line, cell = view.offset_to_position(CLAIM)
+        assert shown[2 * line + 1][view._margin + cell:].startswith("CLAIM?┄┄")
+        view.focus()
+        await pilot.press("ctrl+end")  # the caret's line is scrolled into view, tag row and all
+        last_line, _ = view.offset_to_position(len(TEXT))
+        assert int(view.scroll_offset.y) + view.scrollable_content_region.height >= 2 * last_line + 2
+        view.tags = False
+        await pilot.pause()
+        assert view.virtual_size.height == plain_height
+
+
+def test_the_span_index_updated_in_place_finds_what_a_fresh_one_finds():
+    """Edits move highlights in the index without re-sorting them all (a 100k-word
+    article has ~12k): after any sequence of moves it answers as one built afresh."""
+    import random
+
+    from glose.widgets.article_view import _SpanIndex
+
+    rng = random.Random(3)
+
+    def some(id_: int) -> Highlight:
+        start = rng.randint(0, 500)
+        return Highlight(id_, start, start + rng.randint(1, 60), "PER")
+
+    highlights = {i: some(i) for i in range(300)}
+    index = _SpanIndex(highlights.values())
+    for step in range(2000):
+        choice = rng.random()
+        if choice < 0.4 and highlights:
+            index.move([highlights.pop(rng.choice(list(highlights)))], [])
+        elif choice < 0.7 and highlights:
+            id_ = rng.choice(list(highlights))
+            old, highlights[id_] = highlights[id_], some(id_)
+            index.move([old], [highlights[id_]])
+        else:
+            highlights[1000 + step] = some(1000 + step)
+            index.move([], [highlights[1000 + step]])
+        fresh = _SpanIndex(highlights.values())
+        assert (index.starts, index.ends, index.max_ends) == (fresh.starts, fresh.ends, fresh.max_ends)
+        start = rng.randint(0, 560)
+        end = start + rng.randint(0, 50)
+        assert sorted(index.meeting(start, end)) == sorted(fresh.meeting(start, end))

@@ -86,7 +86,7 @@ async def test_narrow_panel_truncates_every_part():
         panel = app.query_one(ClaimsPanel)
         await pilot.pause()
         assert all(len(row) <= 40 for row in rows(panel))
-        assert rows(panel)[1].rstrip() == "?D La ba… — Rami Abdel Ra… · a affi…"
+        assert rows(panel)[1].rstrip() == "?D La bat… — Rami Abdel Rah… · a affi…"
 
 
 async def test_update_claims_redraws_only_the_named_rows():

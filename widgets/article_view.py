@@ -37,13 +37,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from glose.plaintext import STAND_INS
-from glose.vocabulary import SPAN_LABELS, STATES
-from glose.widgets.data import Highlight
+from glose.vocabulary import CLAIM, CUE, SPAN_LABELS, STATES
+from glose.widgets.data import STATE_MARKS, Highlight
 
 _WORD_THEN_SPACES = re.compile(r"([^ ]+)( *)")
 """Only U+0020 breaks a line: no-break spaces keep « and » with their words."""
 _WORD = re.compile(r"\w+(?:-\w+)*")
 """What the caret jumps over by word: hyphenated compounds (a-t-il) are one word."""
+
+TAG_RULES = {CLAIM: "┄", CUE: "╌"}
+"""The rule drawn under a highlight in the tag row (others: a plain line)."""
 
 LABEL_COMPONENTS = {label: f"article-view--{label.lower()}" for label in SPAN_LABELS}
 """Component class of each highlight label (shared with `Legend`)."""
@@ -111,8 +114,35 @@ class _SpanIndex:
         self.ids = [h.id for h in ordered]
         self.starts = [h.start for h in ordered]
         self.ends = [h.end for h in ordered]
+        self.keys = [(h.start, -h.end) for h in ordered]
         self.max_ends = list(accumulate(self.ends, max))
         """Running maximum of `ends`: non-decreasing, so it can be bisected too."""
+
+    def move(self, removed: Iterable[Highlight], added: Iterable[Highlight]) -> None:
+        """Take out the `removed` highlights and put in the `added` ones: an edit costs a
+        few list insertions, not a sort of every highlight."""
+        lowest = len(self.ids)
+        for highlight in removed:
+            index = bisect_left(self.keys, (highlight.start, -highlight.end))
+            while self.ids[index] != highlight.id:
+                index += 1
+            for column in (self.ids, self.starts, self.ends, self.keys):
+                del column[index]
+            lowest = min(lowest, index)
+        for highlight in added:
+            key = (highlight.start, -highlight.end)
+            index = bisect_right(self.keys, key)
+            self.keys.insert(index, key)
+            self.ids.insert(index, highlight.id)
+            self.starts.insert(index, highlight.start)
+            self.ends.insert(index, highlight.end)
+            lowest = min(lowest, index)
+        running = self.max_ends[lowest - 1] if lowest else 0
+        self.max_ends[lowest:] = accumulate(self.ends[lowest:], max, initial=running)
+        if lowest == 0:
+            del self.max_ends[0]  # the initial value
+        else:
+            del self.max_ends[lowest]
 
     def meeting(self, start: int, end: int) -> list[int]:
         """Ids of the highlights that overlap [start, end), outer ones first."""
@@ -194,6 +224,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     centered: reactive[bool] = reactive(True)
     """Centre the text column (else keep a one-cell left margin)."""
+
+    tags: reactive[bool] = reactive(False)
+    """Under each line, a row naming the label and state of each highlight
+    (``PER✓``, ``CLAIM?``), so that they are told apart without colour."""
 
     class CaretMoved(Message):
         """Posted when the caret moves (by key or click)."""
@@ -332,31 +366,40 @@ class ArticleView(ScrollView, can_focus=True):
         """Add or replace the `changed` highlights and drop the `removed` ids,
         redrawing only their lines (the span index is rebuilt if any span moved)."""
         by_id = self._by_id
-        moved = False
+        taken_out: list[Highlight] = []
+        put_in: list[Highlight] = []
         for highlight in changed:
             previous = by_id.get(highlight.id)
             if previous is not None:
                 self._invalidate(previous.start, previous.end)
-            moved = moved or previous is None or (previous.start, previous.end) != (highlight.start, highlight.end)
+            if previous is None or (previous.start, previous.end) != (highlight.start, highlight.end):
+                taken_out += [previous] if previous is not None else []
+                put_in.append(highlight)
             by_id[highlight.id] = highlight
             self._invalidate(highlight.start, highlight.end)
         for id_ in removed:
             previous = by_id.pop(id_, None)
             if previous is not None:
-                moved = True
+                taken_out.append(previous)
                 self._invalidate(previous.start, previous.end)
-        if moved:
-            self._index = _SpanIndex(by_id.values())
+        if taken_out or put_in:
+            self._index.move(taken_out, put_in)
 
     def select(self, highlight_id: int | None, related: Collection[int] = ()) -> None:
-        """Emphasise one highlight and its related ones (sources, cue); scroll it into view."""
+        """Emphasise one highlight and its related ones (sources, cue), and scroll so
+        that they are all on screen (the selected one alone if they do not fit)."""
         for id_ in {self._selected, *self._related, highlight_id, *related}:
             self._invalidate_highlight(id_)
         self._selected = highlight_id
         self._related = frozenset(related)
         highlight = self._by_id.get(highlight_id) if highlight_id is not None else None
-        if highlight is not None:
-            self._scroll_into_view(highlight.start, highlight.end)
+        if highlight is None:
+            return
+        together = [h for h in (highlight, *(self._by_id.get(id_) for id_ in related)) if h is not None]
+        start, end = min(h.start for h in together), max(h.end for h in together)
+        if self._starts and self._rows_between(start, end) > self.scrollable_content_region.height:
+            start, end = highlight.start, highlight.end
+        self._scroll_into_view(start, end)
 
     def set_hints(self, hints: Mapping[int, str]) -> None:
         """Draw one- or two-letter badges over the start of the given highlights."""
@@ -389,6 +432,9 @@ class ArticleView(ScrollView, can_focus=True):
         if offset != old_caret:
             self.post_message(self.CaretMoved(self, offset))
         selection = self.selection
+        if (selection is None) != (old_selection is None):  # the selected item's emphasis comes or goes
+            for id_ in (self._selected, *self._related):
+                self._invalidate_highlight(id_)
         if selection != old_selection:
             start, end = selection or (offset, offset)
             self.post_message(self.SelectionChanged(self, start, end))
@@ -424,8 +470,8 @@ class ArticleView(ScrollView, can_focus=True):
         """The char offsets (start, end) of the text on screen now."""
         if not self._starts:
             return 0, 0
-        top = min(int(self.scroll_offset.y), len(self._starts) - 1)
-        bottom = top + self.scrollable_content_region.height
+        top = min(self._top_line(), len(self._starts) - 1)
+        bottom = top + -(-self.scrollable_content_region.height // self._per_line)
         end = self._starts[bottom] if bottom < len(self._starts) else len(self._text)
         return self._starts[top], end
 
@@ -472,11 +518,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_page_up(self, extend: bool = False) -> None:
         """Move the caret one screen up."""
-        self._move_lines(-max(1, self.scrollable_content_region.height - 1), extend)
+        self._move_lines(-max(1, self._page_lines() - 1), extend)
 
     def action_page_down(self, extend: bool = False) -> None:
         """Move the caret one screen down."""
-        self._move_lines(max(1, self.scrollable_content_region.height - 1), extend)
+        self._move_lines(max(1, self._page_lines() - 1), extend)
 
     def action_line_start(self, extend: bool = False) -> None:
         """Move the caret to the start of its visual line."""
@@ -519,7 +565,7 @@ class ArticleView(ScrollView, can_focus=True):
         position = event.get_content_offset(self)
         if position is None or not self._starts:
             return
-        line = int(self.scroll_offset.y) + position.y
+        line = (int(self.scroll_offset.y) + position.y) // self._per_line  # a tag row belongs to its line
         cell = position.x - self._margin
         if line >= len(self._starts):
             self.move_caret(len(self._text), extend=event.shift)
@@ -545,19 +591,25 @@ class ArticleView(ScrollView, can_focus=True):
         self._invalidate_all()
         self._relayout()
 
+    def watch_tags(self) -> None:
+        self._invalidate_all()
+        self._relayout()
+
     # -- Rendering --------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         """Render one line of the widget (Line API)."""
         width = self.scrollable_content_region.width
-        line = int(self.scroll_offset.y) + y
+        row = int(self.scroll_offset.y) + y
+        line, tag_row = divmod(row, self._per_line)
         if not self._starts or line >= len(self._starts):
             return Strip.blank(width, self.rich_style)
-        key = (line, self._width, self._version)
+        key = (row, self._width, self._version)
         strip = self._strips.get(key)
         if strip is None:
             self.cache_misses += 1
-            strip = self._strips[key] = self._render_text_line(line)
+            render = self._render_tag_line if tag_row else self._render_text_line
+            strip = self._strips[key] = render(line)
         return strip if width == self._width else strip.adjust_cell_length(width, self.rich_style)
 
     def _render_text_line(self, line: int) -> Strip:
@@ -566,15 +618,17 @@ class ArticleView(ScrollView, can_focus=True):
         start, stop, last = self._line_bounds(line)
         text = Text(self._display[start:stop], style=base, end="", no_wrap=True)
         component = self._component_style
+        selection = self.selection
         for id_ in self._index.meeting(start, stop):
             highlight = self._by_id[id_]
             style = component(LABEL_COMPONENTS[highlight.label]) + component(STATE_COMPONENTS[highlight.state])
-            if id_ == self._selected:
+            # While text is selected, only the selection is reversed: what is drawn
+            # selected is exactly what a key will take.
+            if selection is None and id_ == self._selected:
                 style += component("article-view--selected")
-            elif id_ in self._related:
+            elif selection is None and id_ in self._related:
                 style += component("article-view--related")
             text.stylize(style, max(highlight.start, start) - start, min(highlight.end, stop) - start)
-        selection = self.selection
         if selection is not None and selection[0] < stop and selection[1] > start:
             text.stylize(
                 component("article-view--selection"),
@@ -586,7 +640,12 @@ class ArticleView(ScrollView, can_focus=True):
             if at == len(text):
                 text.append(" ")
             under = text.get_style_at_offset(self.app.console, at)
-            caret = Style(reverse=False, underline=True) if under.reverse else component("article-view--caret")
+            if selection is not None:  # an underline that leaves the cell in or out of the selection
+                caret = Style(underline=True)
+            elif under.reverse:
+                caret = Style(reverse=False, underline=True)
+            else:
+                caret = component("article-view--caret")
             text.stylize(caret, at, at + 1)
         # apply_style: a line without highlights renders unstyled segments, which
         # Textual's NO_COLOR filter cannot take (it needs a colour to map).
@@ -600,6 +659,31 @@ class ArticleView(ScrollView, can_focus=True):
                 strip = Strip.join([strip.crop(0, x), badge, strip.crop(x + badge.cell_length)])
         return strip.adjust_cell_length(self._width, base)
 
+    def _render_tag_line(self, line: int) -> Strip:
+        """The tag row under visual line `line`: under each highlight, a rule as long
+        as it is on this line, and where it starts its label and state (``PER✓``).
+        Outer highlights first, so the tags of nested ones stay readable."""
+        base = self.rich_style
+        start, stop, _ = self._line_bounds(line)
+        display = self._display
+        cells = [" "] * self._width
+        styles: list[Style | None] = [None] * self._width
+        component = self._component_style
+        for id_ in self._index.meeting(start, max(stop, start + 1)):
+            highlight = self._by_id[id_]
+            first = self._margin + cell_len(display[start : max(highlight.start, start)])
+            last = self._margin + cell_len(display[start : min(highlight.end, stop)])
+            style = component(LABEL_COMPONENTS[highlight.label])
+            rule = TAG_RULES.get(highlight.label, "─")
+            for x in range(first, min(last, self._width)):
+                cells[x], styles[x] = rule, style
+            if highlight.start >= start:
+                for x, character in enumerate(highlight.label + STATE_MARKS[highlight.state], first):
+                    if x < self._width:
+                        cells[x], styles[x] = character, style
+        segments = [Segment(character, base + style if style else base) for character, style in zip(cells, styles, strict=True)]
+        return Strip(Segment.simplify(segments), self._width)
+
     def _component_style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
@@ -611,18 +695,37 @@ class ArticleView(ScrollView, can_focus=True):
         if width <= 0:
             return
         column = max(1, min(self.measure, width - 2))
-        top = self._starts[min(int(self.scroll_offset.y), len(self._starts) - 1)] if self._starts else None
+        top = self._starts[min(self._top_line(), len(self._starts) - 1)] if self._starts else None
         if column not in self._layouts:
             self._layouts[column] = _wrap(self._display, column)
         self._starts = self._layouts[column]
         self._width = width
         self._margin = (width - column) // 2 if self.centered else 1
-        self.virtual_size = Size(width, len(self._starts))
+        self.virtual_size = Size(width, len(self._starts) * self._per_line)
         if self._pending_scroll is not None:
-            self._scroll_into_view(*self._pending_scroll)
+            # After this refresh: the new virtual size must be in place, or the scroll is clamped.
+            self.call_after_refresh(self._scroll_into_view, *self._pending_scroll)
         elif top is not None:
-            self.scroll_to(y=bisect_right(self._starts, top) - 1, animate=False)
+            self.scroll_to(y=(bisect_right(self._starts, top) - 1) * self._per_line, animate=False)
         self.refresh()
+
+    @property
+    def _per_line(self) -> int:
+        """Screen rows per visual line: the text, and its tag row when tags are on."""
+        return 2 if self.tags else 1
+
+    def _top_line(self) -> int:
+        return int(self.scroll_offset.y) // self._per_line
+
+    def _page_lines(self) -> int:
+        return max(1, self.scrollable_content_region.height // self._per_line)
+
+    def _rows_between(self, start: int, end: int) -> int:
+        """How many screen rows the lines of [start, end] take."""
+        starts = self._require_layout()
+        first = bisect_right(starts, start) - 1
+        last = bisect_right(starts, max(start, end - 1)) - 1
+        return (last - first + 1) * self._per_line
 
     def _require_layout(self) -> list[int]:
         if not self._starts:
@@ -674,8 +777,9 @@ class ArticleView(ScrollView, can_focus=True):
             self._pending_scroll = (start, end)
             return
         self._pending_scroll = None
-        first = bisect_right(self._starts, start) - 1
-        last = bisect_right(self._starts, max(start, end - 1)) - 1
+        per = self._per_line
+        first = (bisect_right(self._starts, start) - 1) * per
+        last = (bisect_right(self._starts, max(start, end - 1)) - 1) * per + per - 1
         height = self.scrollable_content_region.height
         top = int(self.scroll_offset.y)
         if first < top:
@@ -687,10 +791,11 @@ class ArticleView(ScrollView, can_focus=True):
         """Forget and redraw the cached lines showing offsets start..end (inclusive)."""
         if not self._starts:
             return
-        first = bisect_right(self._starts, start) - 1
-        last = bisect_right(self._starts, max(start, end)) - 1
-        for line in range(first, last + 1):
-            self._strips.discard((line, self._width, self._version))
+        per = self._per_line
+        first = (bisect_right(self._starts, start) - 1) * per
+        last = (bisect_right(self._starts, max(start, end)) - 1) * per + per - 1
+        for row in range(first, last + 1):
+            self._strips.discard((row, self._width, self._version))
         self.refresh_lines(first, last - first + 1)
 
     def _invalidate_highlight(self, highlight_id: int | None) -> None:

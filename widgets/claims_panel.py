@@ -1,46 +1,56 @@
-"""`ClaimsPanel`: the document's claims in reading order, one row each."""
+"""`ClaimsPanel`: the document's claims in reading order, one row each.
+
+A Line API widget (a `ScrollView` with `render_line`), like `ArticleView`: a long
+article has thousands of claims, and an edit redraws one row, not the list.
+"""
 from __future__ import annotations
 
 from typing import ClassVar, Iterable
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual import events
-from textual.content import Content
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
-from textual.style import Style
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from glose.plaintext import one_line
-from glose.vocabulary import ACCEPTED, DIRECT, INDIRECT, MIXED, PENDING, REJECTED
-from glose.widgets.data import ClaimRow
+from glose.vocabulary import DIRECT, INDIRECT, MIXED, PENDING
+from glose.widgets.data import STATE_MARKS, ClaimRow
 
 __all__ = ["ClaimRow", "ClaimsPanel"]
-
-STATE_MARKERS = {PENDING: "?", ACCEPTED: "✓", REJECTED: "✗"}
-"""The glyph opening each row, by claim state (readable without colour)."""
 
 QUOTE_MARKERS = {DIRECT: "D", INDIRECT: "I", MIXED: "M"}
 """A one-cell mark of the quote type after the state marker (a letter: a « would
 run into the claim's own guillemets)."""
 
 NO_SOURCE = "no source"
+STYLED = (*STATE_MARKS, "source", "no-source", "cue", "highlighted", "highlighted-blurred")
+"""The component styles a row uses (`claims-panel--{name}`)."""
 
 
-class ClaimsPanel(OptionList):
+class ClaimsPanel(ScrollView, can_focus=True):
     """The claims of a document, one row each: state, excerpt, source and cue.
 
-    Keyboard: up/down/home/end/pageup/pagedown move the highlight, enter selects.
+    Keyboard: up/down/home/end/pageup/pagedown move the highlight, enter selects;
+    a click selects.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = OptionList.COMPONENT_CLASSES | {
-        "claims-panel--pending",
-        "claims-panel--accepted",
-        "claims-panel--rejected",
-        "claims-panel--source",
-        "claims-panel--no-source",
-        "claims-panel--cue",
-    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", "Next claim", show=False),
+        Binding("up", "move(-1)", "Previous claim", show=False),
+        Binding("pagedown", "move(0, 1)", "Page down", show=False),
+        Binding("pageup", "move(0, -1)", "Page up", show=False),
+        Binding("home", "first", "First claim", show=False),
+        Binding("end", "last", "Last claim", show=False),
+        Binding("enter", "choose", "Select the claim", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"claims-panel--{name}" for name in STYLED}
     """
     | Class | Description |
     | :- | :- |
@@ -48,20 +58,28 @@ class ClaimsPanel(OptionList):
     | `claims-panel--source` | The source of a claim. |
     | `claims-panel--no-source` | The stand-in for a claim without source. |
     | `claims-panel--cue` | The cue of a claim. |
+    | `claims-panel--highlighted` | The highlighted row, when the panel has focus. |
+    | `claims-panel--highlighted-blurred` | The highlighted row otherwise. |
     """
 
     DEFAULT_CSS = """
     ClaimsPanel {
         height: 1fr;
         max-height: 100%;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        padding: 0 1;
         & > .claims-panel--pending { color: $text-warning; text-style: bold; }
         & > .claims-panel--accepted { color: $text-success; text-style: bold; }
         & > .claims-panel--rejected { color: $text-error; text-style: bold; }
         & > .claims-panel--source { text-style: italic; }
         & > .claims-panel--no-source { color: $text-warning; text-style: italic reverse; }
         & > .claims-panel--cue { text-style: bold; }
+        & > .claims-panel--highlighted { background: $block-cursor-background; color: $block-cursor-foreground;
+                                         text-style: bold; }
+        & > .claims-panel--highlighted-blurred { background: $block-cursor-blurred-background; }
     }
     """
 
@@ -107,12 +125,19 @@ class ClaimsPanel(OptionList):
             classes: The CSS classes of the widget.
             disabled: Whether the widget is disabled.
         """
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled, markup=False)
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._claims: list[ClaimRow] = []
+        self._position: dict[int, int] = {}
+        """Claim id -> row."""
+        self._highlighted: int | None = None
         self._row_width = 0
-        self._styles: tuple[object, ...] = ()
-        """The component styles the rows were built with."""
+        self._strips: dict[int, Strip] = {}
+        """Rendered rows by claim id, at `_row_width` (highlight drawn over them)."""
+        self._styles: dict[str, Style] = {}
+        """The component styles, read once per restyle (about 0.2 ms each)."""
         self.set_claims(claims)
+
+    # -- Public API ---------------------------------------------------------------
 
     @property
     def claims(self) -> list[ClaimRow]:
@@ -120,39 +145,109 @@ class ClaimsPanel(OptionList):
         return list(self._claims)
 
     @property
+    def highlighted(self) -> int | None:
+        """The highlighted row, or None."""
+        return self._highlighted
+
+    @property
     def highlighted_claim(self) -> int | None:
         """The id of the highlighted claim, or None."""
-        option = self.highlighted_option
-        return int(option.id) if option is not None and option.id is not None else None
+        return self._claims[self._highlighted].id if self._highlighted is not None else None
 
     def set_claims(self, claims: Iterable[ClaimRow]) -> None:
         """Show these claims, keeping the highlight on the same claim if still there."""
         keep = self.highlighted_claim
         self._claims = list(claims)
-        with self.prevent(OptionList.OptionHighlighted):
-            self.set_options(Option(self._row(claim), id=str(claim.id)) for claim in self._claims)
-            if keep is not None:
-                self.select(keep)
+        self._position = {claim.id: row for row, claim in enumerate(self._claims)}
+        self._strips.clear()
+        self._highlighted = self._position.get(keep) if keep is not None else None
+        self.virtual_size = Size(self._row_width, len(self._claims))
+        self.refresh()
 
     def update_claims(self, claims: Iterable[ClaimRow]) -> None:
         """Redraw the rows of these claims, already listed (cheaper than ``set_claims``)."""
-        position = {claim.id: i for i, claim in enumerate(self._claims)}
         for claim in claims:
-            index = position[claim.id]
-            self._claims[index] = claim
-            self.replace_option_prompt_at_index(index, self._row(claim))
+            row = self._position[claim.id]
+            self._claims[row] = claim
+            self._strips.pop(claim.id, None)
+            self._refresh_row(row)
 
     def select(self, claim_id: int | None) -> None:
         """Highlight a claim's row (None: no row) without posting `Highlighted`."""
-        index = next((i for i, claim in enumerate(self._claims) if claim.id == claim_id), None)
-        with self.prevent(OptionList.OptionHighlighted):
-            self.highlighted = index
+        self._move_to(self._position.get(claim_id) if claim_id is not None else None, post=False)
 
-    def _row(self, claim: ClaimRow) -> Content:
+    # -- Keys and mouse --------------------------------------------------------------
+
+    def action_move(self, rows: int, pages: int = 0) -> None:
+        if not self._claims:
+            return
+        step = rows + pages * max(1, self.scrollable_content_region.height - 1)
+        if self._highlighted is None:
+            target = 0 if step > 0 else len(self._claims) - 1
+        else:
+            target = max(0, min(len(self._claims) - 1, self._highlighted + step))
+        self._move_to(target)
+
+    def action_first(self) -> None:
+        if self._claims:
+            self._move_to(0)
+
+    def action_last(self) -> None:
+        if self._claims:
+            self._move_to(len(self._claims) - 1)
+
+    def action_choose(self) -> None:
+        if self._highlighted is not None:
+            self.post_message(self.Selected(self, self._claims[self._highlighted].id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = int(self.scroll_offset.y) + offset.y
+        if 0 <= row < len(self._claims):
+            self._move_to(row)
+            self.action_choose()
+
+    def _move_to(self, row: int | None, *, post: bool = True) -> None:
+        old, self._highlighted = self._highlighted, row
+        for changed in {old, row} - {None}:
+            self._refresh_row(changed)  # type: ignore[arg-type]
+        if row is None:
+            return
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif height and row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False)
+        if post and row != old:
+            self.post_message(self.Highlighted(self, self._claims[row].id))
+
+    # -- Rendering ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = int(self.scroll_offset.y) + y
+        if row >= len(self._claims):
+            return Strip.blank(width, self.rich_style)
+        claim = self._claims[row]
+        strip = self._strips.get(claim.id)
+        if strip is None:
+            strip = self._strips[claim.id] = self._render_row(claim)
+        if row == self._highlighted:
+            cursor = self._style("highlighted" if self.has_focus else "highlighted-blurred")
+            strip = Strip(Segment.apply_style(strip, post_style=cursor), strip.cell_length)
+        return strip.adjust_cell_length(width, self.rich_style)
+
+    def _render_row(self, claim: ClaimRow) -> Strip:
+        base = self.rich_style
+        segments = Segment.apply_style(self._row(claim).render(self.app.console), base)
+        return Strip(segments).adjust_cell_length(self._row_width, base)
+
+    def _row(self, claim: ClaimRow) -> Text:
         """One row, `self._row_width` cells wide at most: the source gets up to 2/5
         of it, the cue 1/5, the excerpt the rest."""
-        state = claim.state if claim.state in STATE_MARKERS else PENDING
-        marker = (STATE_MARKERS[state], self._style(state))
+        state = claim.state if claim.state in STATE_MARKS else PENDING
         quote = QUOTE_MARKERS.get(claim.quote_type or "", " ")
         source = one_line(claim.source)
         cue = one_line(claim.cue)
@@ -162,28 +257,43 @@ class ClaimsPanel(OptionList):
             else (NO_SOURCE, self._style("no-source"))
         )
         cue_part = (_truncate(cue, max(4, self._row_width // 5)), self._style("cue"))
-        tail = Content.assemble(" — ", source_part, *((" · ", cue_part) if cue else ()))
-        excerpt_width = max(1, self._row_width - 3 - tail.cell_length)
+        tail = Text.assemble(" — ", source_part, *((" · ", cue_part) if cue else ()), end="")
+        excerpt_width = max(1, self._row_width - 3 - tail.cell_len)
         excerpt = _truncate(one_line(claim.excerpt), excerpt_width)
         excerpt += " " * (excerpt_width - cell_len(excerpt))
-        return Content.assemble(marker, quote, " ", excerpt, tail)
+        return Text.assemble((STATE_MARKS[state], self._style(state)), quote, " ", excerpt, tail,
+                             end="", no_wrap=True)
 
     def _style(self, name: str) -> Style:
         """The style of component `claims-panel--{name}` (none before mounting)."""
-        if not self.is_mounted:
-            return Style()
-        return Style.from_rich_style(self.get_component_rich_style(f"claims-panel--{name}", partial=True))
+        return self._styles.get(name, _PLAIN)
 
-    def _redraw_rows(self) -> None:
-        """Rebuild every row in place (new width or new styles)."""
-        for index, claim in enumerate(self._claims):
-            self.replace_option_prompt_at_index(index, self._row(claim))
+    def _refresh_row(self, row: int) -> None:
+        self.refresh_lines(row, 1)
+
+    # -- Size and styles -------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._styles = self._read_styles()
+
+    def _read_styles(self) -> dict[str, Style]:
+        return {name: self.get_component_rich_style(f"claims-panel--{name}", partial=True) for name in STYLED}
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
         if width != self._row_width:
             self._row_width = width
-            self._redraw_rows()
+            self._strips.clear()
+            self.virtual_size = Size(width, len(self._claims))
+            self.refresh()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        if self._highlighted is not None:
+            self._refresh_row(self._highlighted)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        if self._highlighted is not None:
+            self._refresh_row(self._highlighted)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -191,20 +301,14 @@ class ClaimsPanel(OptionList):
             self.call_later(self._restyle_rows)  # once the component styles are updated too
 
     def _restyle_rows(self) -> None:
-        styles = tuple(self._style(name) for name in (*STATE_MARKERS, "source", "no-source", "cue"))
+        styles = self._read_styles()
         if styles != self._styles:
             self._styles = styles
-            self._redraw_rows()
+            self._strips.clear()
+            self.refresh()
 
-    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Highlighted(self, int(event.option.id)))
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Selected(self, int(event.option.id)))
+_PLAIN = Style()
 
 
 def _truncate(text: str, width: int) -> str:

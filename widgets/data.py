@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glose.vocabulary import PENDING, SPAN_LABELS, STATES
+from glose.vocabulary import ACCEPTED, PENDING, REJECTED, SPAN_LABELS, STATES
+
+STATE_MARKS = {PENDING: "?", ACCEPTED: "✓", REJECTED: "✗"}
+"""How a state is shown without colour: in the claims list and the tag rows."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from textual.style import Style
 from textual.widget import Widget
 
 from glose.widgets.article_view import HIGHLIGHT_CSS, LABEL_COMPONENTS, STATE_COMPONENTS
+from glose.widgets.data import STATE_MARKS
 
 
 class Legend(Widget):
@@ -39,6 +40,6 @@ class Legend(Widget):
             return Content.assemble((text, Style.from_rich_style(self.get_component_rich_style(component, partial=True))))
 
         labels = [swatch(label, component) for label, component in LABEL_COMPONENTS.items()]
-        states = [swatch(state, component) for state, component in STATE_COMPONENTS.items()]
+        states = [swatch(f"{STATE_MARKS[state]} {state}", component) for state, component in STATE_COMPONENTS.items()]
         selected = swatch("selected", "article-view--selected")
         return Content(" ").join([*labels, Content("│"), *states, selected])

@@ -15,7 +15,7 @@ SAVE_STATES = ("saved", "saving", "not saved", "read-only")
 
 
 class StatusLine(Widget):
-    """A one-line status: annotator · document · pending count · save state · selection.
+    """A one-line status: annotator · pending counts · save state · the claim · selection.
 
     The save state says whether the database holds every change: ``saved``;
     ``saving`` while a change waits for the database; ``not saved`` when the
@@ -59,14 +59,21 @@ class StatusLine(Widget):
     document: reactive[str] = reactive("")
     """The document's title (untrusted: shown as plain text)."""
 
-    pending: reactive[int] = reactive(0)
-    """How many items of the document are still pending."""
+    pending_claims: reactive[int] = reactive(0)
+    """How many claims of the document are still pending."""
+
+    pending_entities: reactive[int] = reactive(0)
+    """How many entities and source mentions of the document are still pending."""
 
     save_state: reactive[str] = reactive("saved")
     """One of ``SAVE_STATES``: whether every change is committed."""
 
     save_note: reactive[str] = reactive("")
     """Why a change is waiting, failed, or cannot be made (untrusted: plain text)."""
+
+    claim: reactive[str] = reactive("")
+    """The text of the claim that cues and sources attach to (untrusted: plain text);
+    shown before the selection, so that a narrow terminal cuts the selection first."""
 
     detail: reactive[str] = reactive("")
     """What is selected, shown last (untrusted: plain text)."""
@@ -75,13 +82,16 @@ class StatusLine(Widget):
         def style(name: str) -> Style:
             return Style.from_rich_style(self.get_component_rich_style(f"status-line--{name}", partial=True))
 
-        pending = f"{self.pending} pending"
+        pending = (f"{self.pending_claims} claim{'s' if self.pending_claims != 1 else ''} ·"
+                   f" {self.pending_entities} entit{'ies' if self.pending_entities != 1 else 'y'} pending")
         return Content(" · ").join(
             [
                 Content.assemble((one_line(self.annotator), style("annotator"))),
-                Content(one_line(self.document)),
-                Content.assemble((pending, style(PENDING)) if self.pending else pending),
+                *([Content(one_line(self.document))] if self.document else []),
+                Content.assemble((pending, style(PENDING))
+                                 if self.pending_claims or self.pending_entities else pending),
                 self._save_content(style),
+                *([Content.assemble(("→ claim: ", style("annotator")), one_line(self.claim))] if self.claim else []),
                 *([Content(one_line(self.detail))] if self.detail else []),
             ]
         )

@@ -12,6 +12,7 @@ from glose.db import connection
 from glose.db.connection import integrity_problem, is_read_only, open_db, why_not_writable
 from glose.plaintext import visible
 from glose.tui.document_list import DocumentListScreen
+from glose.tui.help import HelpScreen, resolve
 
 BUSY_TIMEOUT_MS = 200
 """The app's connection waits this long for another process's write lock, then
@@ -30,7 +31,7 @@ class GloseApp(App):
     ]
 
     def __init__(self, db_path: str | Path, *, annotator: str, doc_id: int | None = None,
-                 read_only: bool = False):
+                 read_only: bool = False, advance: bool = True, tags: bool = False):
         super().__init__()
         # Opened here, on the thread that runs the app: a sqlite3 connection
         # belongs to its thread. Raises DatabaseRefused before anything is drawn.
@@ -45,6 +46,10 @@ class GloseApp(App):
         elif is_read_only(self.db):
             self.read_only = why_not_writable(self.db_path) or "the database cannot be written"
         self.annotator = annotator
+        self.advance = advance
+        """After a or x on a claim, go to the next pending claim (GLOSE_ADVANCE)."""
+        self.tags = tags
+        """Label tags under the text (GLOSE_TAGS, on under NO_COLOR); v toggles them."""
         self.start_doc = doc_id
         self.sub_title = visible(f"{annotator} · {self.db_path.name}" + (" · read-only" if self.read_only else ""))
 
@@ -80,7 +85,9 @@ class GloseApp(App):
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         """The command palette offers every action of the current screen, by its key's name."""
-        yield from super().get_system_commands(screen)
+        own = {b.description for b in self.BINDINGS if isinstance(b, Binding)}
+        # Textual's own Quit (ctrl+q) would stand beside glose's: one Quit only.
+        yield from (command for command in super().get_system_commands(screen) if command.title not in own)
         seen = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -91,8 +98,14 @@ class GloseApp(App):
                                 partial(self.run_action, binding.action, active.node))
 
     def action_toggle_keys(self) -> None:
-        """Show or hide every key of the current screen (built from the bindings)."""
-        if self.screen.query("HelpPanel"):
+        """The keys of the current screen, grouped by what they do (Textual's key panel
+        for screens without such a list)."""
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+        elif hasattr(screen, "KEY_GROUPS"):
+            self.push_screen(HelpScreen("Keys of this screen", resolve(type(screen))))
+        elif screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()

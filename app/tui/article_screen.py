@@ -13,9 +13,10 @@ changed.
 """
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,14 +24,16 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from glose.db import documents
 from glose.db.connection import data_version
 from glose.document_model import Changes
 from glose.errors import GloseError, is_busy
 from glose.plaintext import one_line
-from glose.session import AnnotationSession, Edit, Outcome, Refusal, reason
+from glose.session import AnnotationSession, Confirm, Edit, Outcome, Refusal, reason
+from glose.tui.help import HelpGroups, KeyRow
 from glose.tui.hint_mode import HintModeScreen, hint_labels
 from glose.tui.modals import ChoiceModal, PromptModal
-from glose.vocabulary import ACCEPTED, CLAIM, CUE, PENDING, REJECTED, SOURCE, SPAN_LABELS
+from glose.vocabulary import ACCEPTED, CUE, MENTION_LABELS, PENDING, REJECTED, SOURCE, SPAN_LABELS
 from glose.widgets.article_view import ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
 from glose.widgets.legend import Legend
@@ -53,7 +56,8 @@ class ArticleScreen(Screen):
     # Side by side only when the claims list can be wide enough to read (>= 58 cells).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     BINDINGS = [
-        _key("escape,backspace", "back", "Documents"),
+        Binding("backspace", "back", "Documents", key_display="backspace", id="back", show=True),
+        _key("escape", "escape", "Clear the selection", show=True),
         _key("n", "next('claim')", "Next claim", show=True, id="next_claim"),
         _key("N", "next('claim', -1)", "Prev claim", id="previous_claim"),
         _key("e", "next('entity')", "Next entity or source mention", id="next_entity"),
@@ -61,6 +65,7 @@ class ArticleScreen(Screen):
         _key("p", f"next('{PENDING}')", "Next pending", id="next_pending"),
         _key("P", f"next('{PENDING}', -1)", "Prev pending", id="previous_pending"),
         _key("tab", "toggle_panel", "Claims list ⇄ text", id="toggle_panel"),
+        _key("v", "toggle_tags", "Label tags under the text on/off", id="toggle_tags"),
         _key("a", f"do('set_state', ('{ACCEPTED}', True))", "Accept", show=True, id="accept"),
         _key("A", f"do('set_state', ('{ACCEPTED}', False))", "Accept this part only", id="accept_part"),
         _key("x", f"do('set_state', ('{REJECTED}', True))", "Reject", show=True, id="reject"),
@@ -77,6 +82,15 @@ class ArticleScreen(Screen):
         _key("H", "do('edge', ('start', 1))", "Shrink start by a word", id="shrink_start"),
         _key("l", "do('edge', ('end', 1))", "Grow end by a word", id="grow_end"),
         _key("L", "do('edge', ('end', -1))", "Shrink end by a word", id="shrink_end"),
+        _key("left_parenthesis", "clause_edge(-1)", "End at the previous clause mark", id="clause_back"),
+        _key("right_parenthesis", "clause_edge(1)", "End at the next clause mark", id="clause_on"),
+        _key("left_curly_bracket", "edge_at('start')", "Start the span at the caret", id="start_at_caret"),
+        _key("right_curly_bracket", "edge_at('end')", "End the span at the caret", id="end_at_caret"),
+        _key("b", "accept_paragraph", "Accept the paragraph's pending entities", id="accept_paragraph"),
+        _key("B", "accept_document", "Accept every pending entity (asks)", id="accept_document"),
+        _key("slash", "search", "Search the article", show=True, id="search"),
+        _key("right_square_bracket", "search_again(1)", "Next match", id="next_match"),
+        _key("left_square_bracket", "search_again(-1)", "Previous match", id="previous_match"),
         _key("t", "do('next_quote_type')", "Quote type", id="quote_type"),
         _key("y", "claim_type", "Claim type"),
         _key("exclamation_mark", "do('toggle_checkworthy')", "Check-worthy on/off", id="checkworthy"),
@@ -87,6 +101,57 @@ class ArticleScreen(Screen):
         _key("ctrl+r", "do('redo')", "Redo", id="redo"),
         _key("d", "do('toggle_done')", "Document done", id="done"),
     ]
+    KEY_GROUPS: ClassVar[HelpGroups] = [
+        ("Decide", [
+            KeyRow("accept / reject the selected item, then on to the next pending one of its kind;"
+                   " on a claim, its whole frame (cue, sources)", ("accept", "reject")),
+            KeyRow("accept / reject this part only", ("accept_part", "reject_part")),
+            KeyRow("accept every pending entity of the caret's paragraph / of the document (asks)",
+                   ("accept_paragraph", "accept_document")),
+            KeyRow("mark the document done (says what is pending and asks) / again: back in progress", ("done",)),
+            KeyRow("undo / redo your own last actions on this document", ("undo", "redo")),
+        ]),
+        ("Spans", [
+            KeyRow("label PER ORG LOC MISC CLAIM CUE SOURCE: a new span of the selected text,"
+                   " else relabel the selected item", keys="1 … 7"),
+            KeyRow("start / end the selected span at the caret", ("start_at_caret", "end_at_caret")),
+            KeyRow("end the selected span (or the text selection) at the previous / next clause mark"
+                   " (, ; : . « » …)", ("clause_back", "clause_on")),
+            KeyRow("grow / shrink the start by a word", ("grow_start", "shrink_start")),
+            KeyRow("grow / shrink the end by a word", ("grow_end", "shrink_end")),
+            KeyRow("delete the selected span (and its links)", ("delete_span",)),
+        ]),
+        ("Links: the claim named in the status line (→ claim)", [
+            KeyRow("link the claim to its source: type the letters on a mention, or / and a name", ("link_source",)),
+            KeyRow("the selected text becomes a source mention of the claim", ("selection_to_source",)),
+            KeyRow("the selected text becomes the claim's cue (nothing selected: the cue next to the claim,"
+                   " as in « … », a affirmé) / clear the cue", ("selection_to_cue", "clear_cue")),
+            KeyRow("remove one of the claim's source links", ("remove_source",)),
+            KeyRow("tie the selected mention to a canonical source (a name; empty unties)", ("canonical",)),
+        ]),
+        ("Attributes of the claim", [
+            KeyRow("quote type: direct, indirect, mixed", ("quote_type",)),
+            KeyRow("claim type (a menu)", ("claim_type",)),
+            KeyRow("check-worthy on / off", ("checkworthy",)),
+            KeyRow("note on the selected item / evidence URL of the claim", ("note", "evidence")),
+        ]),
+        ("Navigation", [
+            KeyRow("next / previous claim (it becomes the claim that links attach to)", ("next_claim", "previous_claim")),
+            KeyRow("next / previous entity or source mention", ("next_entity", "previous_entity")),
+            KeyRow("next / previous pending item", ("next_pending", "previous_pending")),
+            KeyRow("search the article (case and accents optional) / next / previous match",
+                   ("search", "next_match", "previous_match")),
+            KeyRow("move the caret by character, word, line, page, to the top or bottom",
+                   keys="←→↑↓ / ctrl+←→ / home / end / pgup / pgdn / ctrl+home / ctrl+end"),
+            KeyRow("with the caret keys: select text", keys="shift"),
+            KeyRow("clear the text selection, else let go of the selected item", ("escape",)),
+            KeyRow("claims list ⇄ text", ("toggle_panel",)),
+            KeyRow("label tags under the text on / off (on under NO_COLOR)", ("toggle_tags",)),
+            KeyRow("back to the documents (this place is remembered)", ("back",)),
+            KeyRow("this help / command palette / quit", keys="? / ctrl+p / q"),
+        ]),
+    ]
+    """The keys for `?` and the README, grouped (see glose.tui.help)."""
     DEFAULT_CSS = """
     ArticleScreen #body { height: 1fr; }
     ArticleScreen #article { width: 82; height: 1fr; }
@@ -112,6 +177,7 @@ class ArticleScreen(Screen):
         self.doc_id = doc_id
         self._waiting: tuple[Edit, float] | None = None
         self._data_version = 0
+        self._search = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,7 +191,8 @@ class ArticleScreen(Screen):
     def on_mount(self) -> None:
         try:
             self.session = AnnotationSession(self.glose.db, self.glose.annotator, self.doc_id,
-                                             read_only=self.glose.read_only)
+                                             read_only=self.glose.read_only, advance=self.glose.advance)
+            position = documents.reading_position(self.glose.db, self.doc_id, self.glose.annotator)
         except (GloseError, sqlite3.Error) as exc:
             self.app.notify(f"Cannot open document {self.doc_id}: {reason(exc)}", severity="error")
             self.app.pop_screen()
@@ -133,18 +200,23 @@ class ArticleScreen(Screen):
         title = one_line(self.session.title)
         self.title = title if len(title) <= 48 else title[:47] + "…"
         model = self.session.model
-        view = self.query_one(ArticleView)
+        view = self._view = self.query_one(ArticleView)
+        view.tags = self.glose.tags
         view.set_document(model.text, model.highlights())
         panel = self.query_one(ClaimsPanel)
         panel.set_claims(model.claim_rows())
         panel.border_title = "claims · ? pending ✓ accepted ✗ rejected · D direct I indirect M mixed"
         status = self.query_one(StatusLine)
         status.annotator = self.glose.annotator
-        status.document = f"document {self.doc_id}"
         view.focus()
+        view.move_caret(position)  # where the annotator left it
         self._data_version = self._read_data_version()
         self.set_interval(self.POLL_S, self._poll)
         self._refresh_status()
+        # The article's rows are here for the screen's life: keep the garbage collector
+        # from walking them again and again (on a 100k-word article each full pass
+        # cost more than a key press). Unfrozen when the screen goes.
+        gc.freeze()
 
     # --- Showing -------------------------------------------------------------
 
@@ -155,7 +227,7 @@ class ArticleScreen(Screen):
 
     @property
     def view(self) -> ArticleView:
-        return self.query_one(ArticleView)
+        return self._view
 
     @property
     def model(self):
@@ -169,14 +241,15 @@ class ArticleScreen(Screen):
     def claim(self) -> int | None:
         return self.session.claim
 
-    def _select(self, span_id: int | None, *, move_caret: bool = True) -> None:
-        """Select a span and show it: reversed in the text with what belongs to it,
-        highlighted in the claims list, the caret on it."""
+    def _select(self, span_id: int | None, *, move_caret: bool = True, on_purpose: bool = False) -> None:
+        """Select a span and show it: reversed in the text with what belongs to it, the
+        caret on it. ``on_purpose``: chosen by the annotator (n, p, a click, the claims
+        list), so a claim becomes the one cues and sources attach to."""
         session = self.session
-        session.select(span_id)
+        session.select(span_id, on_purpose=on_purpose)
         span = session.span(span_id)
-        if span is not None and span["label"] == CLAIM:
-            self.query_one(ClaimsPanel).select(span_id)
+        if session.claim is not None:
+            self.query_one(ClaimsPanel).select(session.claim)
         self.view.select(span_id, self.model.related(span_id) if span_id is not None else ())
         if span is not None and move_caret:
             self.view.move_caret(span["start"])
@@ -185,9 +258,10 @@ class ArticleScreen(Screen):
     def _refresh_status(self) -> None:
         """The status line: counts, then what the next key acts on."""
         status = self.query_one(StatusLine)
-        status.pending = len(self.model.pending)
+        status.pending_claims, status.pending_entities = self.session.pending_counts()
         if self._read_only_reason:
             status.save_state, status.save_note = "read-only", self._read_only_reason
+        status.claim = self.session.claim_text()
         status.detail = self.session.status_detail()
 
     def _redraw(self, changes: Changes, *, move_caret: bool = False) -> None:
@@ -202,11 +276,15 @@ class ArticleScreen(Screen):
         self._select(self.current, move_caret=move_caret)
 
     def _show(self, outcome: Outcome) -> None:
-        """Run an action's outcome: an edit, or a refusal to say."""
+        """Run an action's outcome: an edit, one to confirm first, or a refusal to say."""
         if isinstance(outcome, Refusal):
             self.app.bell()
             if outcome.message:
                 self.notify(outcome.message, severity="warning")
+        elif isinstance(outcome, Confirm):
+            edit = outcome.edit
+            self.app.push_screen(ChoiceModal(outcome.question, [("y", "yes", True), ("n", "no", False)]),
+                                 lambda yes: self._run(edit) if yes else None)
         elif isinstance(outcome, Edit):
             self._run(outcome)
 
@@ -261,9 +339,10 @@ class ArticleScreen(Screen):
         except sqlite3.Error as exc:  # saved, but reading it back failed
             self.notify(f"Saved, but the screen could not read it back: {reason(exc)}", severity="error")
             return
-        selected = self.session.current
         message = edit.then(result, changes)
-        self._redraw(changes, move_caret=self.session.current != selected)
+        # The caret goes to the item edited (or selected after it), so that n, e and p
+        # go on from there.
+        self._redraw(changes, move_caret=True)
         if message:
             self.notify(message, timeout=2)
 
@@ -305,26 +384,51 @@ class ArticleScreen(Screen):
             self._select(span_id, move_caret=False)
 
     def on_article_view_highlight_clicked(self, event: ArticleView.HighlightClicked) -> None:
-        self._select(event.highlight_id, move_caret=False)
+        self._select(event.highlight_id, move_caret=False, on_purpose=True)
 
     def on_claims_panel_highlighted(self, event: ClaimsPanel.Highlighted) -> None:
-        if event.claim_id != self.current:
-            self._select(event.claim_id)
+        if event.claim_id != self.current and self.query_one(ClaimsPanel).has_focus:
+            self._select(event.claim_id, on_purpose=True)
 
     def on_claims_panel_selected(self, event: ClaimsPanel.Selected) -> None:
-        self._select(event.claim_id)
+        self._select(event.claim_id, on_purpose=True)
         self.view.focus()
 
     # --- Navigation ----------------------------------------------------------
 
     def action_back(self) -> None:
-        """From the claims list, back to the text; from the text, back to the documents."""
+        """Back to the documents (where this one was left is remembered)."""
+        if self._waiting is not None:  # leaving would drop the change that waits
+            self._show(Refusal("A change is still waiting for the database; wait for 'saved' or 'not saved'"))
+            return
+        self._save_position()
+        self.app.pop_screen()
+
+    def action_escape(self) -> None:
+        """Escape only ever clears: the text selection (the article takes it first), else
+        the claims list gives the keys back to the text, else the selected item is let go
+        (the claim that cues and sources attach to stays). It never leaves the article."""
         if self.query_one(ClaimsPanel).has_focus:
             self.view.focus()
-        elif self._waiting is not None:  # leaving would drop the change that waits
-            self._show(Refusal("A change is still waiting for the database; wait for 'saved' or 'not saved'"))
-        else:
-            self.app.pop_screen()
+        elif self.current is not None:
+            self._select(None)
+
+    def on_unmount(self) -> None:
+        self._save_position()
+        gc.unfreeze()
+
+    def _save_position(self) -> None:
+        editor = getattr(getattr(self, "session", None), "editor", None)
+        if editor is None or not hasattr(self, "_view") or self._read_only_reason:
+            return
+        try:
+            documents.save_reading_position(self.glose.db, self.doc_id, editor.annotator_id, self.view.caret)
+        except sqlite3.Error:
+            pass  # where the caret was is no annotation: never worth an error on the way out
+
+    def action_toggle_tags(self) -> None:
+        """Label tags under the text (PER✓, CLAIM?), for telling labels apart without colour."""
+        self.glose.tags = self.view.tags = not self.view.tags
 
     def action_toggle_panel(self) -> None:
         panel = self.query_one(ClaimsPanel)
@@ -335,7 +439,60 @@ class ArticleScreen(Screen):
         if isinstance(found, Refusal):
             self._show(found)
         else:
-            self._select(found)
+            self._select(found, on_purpose=True)
+
+    def action_search(self) -> None:
+        """Type words to find in the article (case and accents do not matter); the match
+        is selected text: 5 makes it a claim, S a source, c a cue."""
+        self.app.push_screen(PromptModal("Search the article (] next, [ previous)", value=self._search),
+                             lambda query: None if not query else self._find(query, self.view.caret, 1))
+
+    def action_search_again(self, direction: int) -> None:
+        if not self._search:
+            self._show(Refusal("Search first: /"))
+            return
+        selection = self.view.selection
+        start = selection[0] if selection else self.view.caret
+        self._find(self._search, start + 1 if direction > 0 else start, direction)
+
+    def _find(self, query: str, offset: int, direction: int) -> None:
+        self._search = query
+        found = self.model.find(query, offset, direction)
+        if found is None:
+            self._show(Refusal(f"Not in this article: {query}"))
+            return
+        start, end = found
+        self.view.move_caret(start)
+        self.view.move_caret(end, extend=True)
+
+    def action_clause_edge(self, direction: int) -> None:
+        """With text selected, its end moves to the clause mark (the selection grows or
+        shrinks); else the selected span's end does (an edit)."""
+        selection = self.view.selection
+        if selection is None:
+            self._show(self.session.clause_edge(direction))
+            return
+        start, end = selection
+        target = (self.model.clause_mark_before(end, start) if direction < 0
+                  else self.model.clause_mark_after(end))
+        if target is None:
+            self._show(Refusal("No clause mark there"))
+            return
+        self.view.move_caret(start)
+        self.view.move_caret(target, extend=True)
+
+    def action_edge_at(self, which: str) -> None:
+        self._show(self.session.edge_at(which, self.view.caret))
+
+    def action_accept_paragraph(self) -> None:
+        self._show(self.session.accept_pending_entities(self.model.paragraph_bounds(self.view.caret)))
+
+    def action_accept_document(self) -> None:
+        outcome = self.session.accept_pending_entities()
+        if isinstance(outcome, Edit):
+            count = sum(1 for s in self.model.pending if s["label"] in MENTION_LABELS)
+            outcome = Confirm(f"Accept all {count} pending entities and source mentions of the document?", outcome)
+        self._show(outcome)
 
     # --- Actions: the session decides, the screen runs and shows ------------------
 

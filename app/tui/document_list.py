@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.widgets.data_table import ColumnKey
 from glose.db import documents
 from glose.errors import describe
 from glose.plaintext import one_line
+from glose.tui.help import HelpGroups, KeyRow
 from glose.vocabulary import DOC_STATUSES, DONE, IN_PROGRESS, TODO
 
 if TYPE_CHECKING:
@@ -32,6 +33,17 @@ class DocumentListScreen(Screen):
         Binding("f", "cycle_filter", "Filter by status", id="filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
     ]
+
+    KEY_GROUPS: ClassVar[HelpGroups] = [
+        ("Documents", [
+            KeyRow("move / open the document", keys="↑↓ / enter"),
+            KeyRow("search the texts (accents optional) / clear the search", ("search", "clear_search")),
+            KeyRow("show only todo, in progress, done, or all", ("filter",)),
+            KeyRow("read the list again", ("refresh",)),
+            KeyRow("this help / command palette / quit", keys="? / ctrl+p / q"),
+        ]),
+    ]
+    """The keys for `?` and the README (see glose.tui.help)."""
 
     status_filter: str | None = None
     """Show only documents with this status of mine (None: all)."""
@@ -68,7 +80,7 @@ class DocumentListScreen(Screen):
         column = table.columns.get(ColumnKey("title"))
         if column is not None and column.width != self._title_width():
             column.width = self._title_width()
-            table.refresh()
+            self.action_refresh()  # re-adding the rows lays the table out again at the new width
 
     def on_screen_resume(self) -> None:
         self.action_refresh()

@@ -5,21 +5,15 @@ import random
 
 import pytest
 
-from glose import importer
 from glose.db.connection import open_db
-from glose.nlp import blank_tokenizer
-from tests.conftest import SAMPLES
 from tests.reliability.conftest import budget
-from tests.reliability.workload import kill_trial, run_annotators
+from tests.reliability.workload import kill_trial, run_annotators, sample_corpus
 
 
 @pytest.fixture
 def corpus(db_path) -> list[int]:
-    """The two sample articles (their JSONL carries suggestions-like spans), in a fresh file."""
-    db = open_db(db_path)
-    importer.import_paths(db, [SAMPLES / "aleppo.jsonl"], nlp=blank_tokenizer(), layer="suggestions")
-    ids = [row[0] for row in db.execute("SELECT id FROM documents ORDER BY id")]
-    db.close()
+    """The two sample articles with claims, cues, sources and entities to start from."""
+    ids = sample_corpus(db_path)
     assert len(ids) == 2
     return ids
 

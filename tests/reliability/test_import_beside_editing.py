@@ -12,9 +12,9 @@ from glose import importer
 from glose.db import documents
 from glose.db.connection import open_db
 from glose.nlp import blank_tokenizer
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT
 from tests.reliability.conftest import budget
-from tests.reliability.workload import run_annotators
+from tests.reliability.workload import run_annotators, sample_corpus
 
 
 def long_jsonl(path, words: int, *, every: int = 2) -> tuple[int, int]:
@@ -80,10 +80,7 @@ def test_an_interrupted_long_import_stays_hidden_and_is_redone(db, tmp_path, mon
 
 
 def test_annotators_editing_beside_an_import_never_meet_a_lock(db_path, tmp_path):
-    db = open_db(db_path)
-    importer.import_paths(db, [SAMPLES / "aleppo.jsonl"], nlp=blank_tokenizer(), layer="suggestions")
-    corpus = [row[0] for row in db.execute("SELECT id FROM documents")]
-    db.close()
+    corpus = sample_corpus(db_path)
     long_jsonl(tmp_path / "long.jsonl", budget(40_000, 250_000), every=1)
     env = {"GLOSE_DB": str(db_path), "PATH": "/usr/bin:/bin"}
     importing = subprocess.Popen([sys.executable, "-m", "glose", "import", "--no-nlp", "--layer", "big",

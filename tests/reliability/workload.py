@@ -252,6 +252,21 @@ def run_annotators(db_path: Path, doc_ids: list[int], *, annotators: int, action
     return total
 
 
+def sample_corpus(db_path) -> list[int]:
+    """The two sample articles with hand-checked claims, cues, sources and entities as their
+    suggestions (what annotators start from), in the file at ``db_path``; their ids."""
+    from glose.importer import import_paths
+    from glose.nlp import blank_tokenizer
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    db = open_db(db_path)
+    import_paths(db, [data / "gold_alep_ban_ki_moon.jsonl", data / "gold_alep_reconquete.jsonl"],
+                 nlp=blank_tokenizer(), layer="suggestions")
+    ids = [row[0] for row in db.execute("SELECT id FROM documents ORDER BY id")]
+    db.close()
+    return ids
+
+
 # --- SIGKILL trials -------------------------------------------------------------------------
 
 
