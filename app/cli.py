@@ -42,6 +42,16 @@ def positive(value: str) -> int:
     return number
 
 
+def names_list(value: str) -> list[str]:
+    """``A,B,C``: layer names."""
+    return [name(part.strip()) for part in value.split(",") if part.strip()]
+
+
+def ids_list(value: str) -> list[int]:
+    """``1,2,3``: document ids."""
+    return [positive(part.strip()) for part in value.split(",") if part.strip()]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glose",
@@ -72,14 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--encoding", metavar="ENC", help="encoding of the files (default: UTF-8, BOM or not)")
     cmd.add_argument("--max-bytes", type=positive, default=None, metavar="N",
                      help="refuse files larger than this (default: 5,000,000)")
+    cmd.add_argument("--format", choices=["auto", "brat"], default="auto",
+                     help="auto: .txt, .md and .jsonl by their suffix; brat: .ann files with the .txt beside each")
+    cmd.add_argument("--label-map", metavar="MAP", default="",
+                     help="brat types to glose labels, e.g. Speaker=SOURCE,Quote=CLAIM,Event=- (- skips)")
     cmd.add_argument("--if-empty", action="store_true",
                      help="do nothing if the database already has documents")
     cmd.set_defaults(run=cmd_import)
 
     cmd = commands.add_parser("export", help="write a layer as Prodigy/spaCy JSONL")
     cmd.add_argument("--layer", required=True, metavar="L", type=name, help="layer to export, e.g. suggestions")
-    cmd.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
-    cmd.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
+    cmd.add_argument("--format", default="jsonl", choices=["jsonl", "brat"],
+                     help="jsonl (Prodigy/spaCy) or brat (a folder of .txt and .ann, with annotation.conf)")
+    cmd.add_argument("--out", metavar="FILE", help="output file, or folder for brat (default: standard output)")
     cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
     cmd.add_argument("--include-rejected", action="store_true", help="also export rejected items")
     cmd.set_defaults(run=cmd_export)
@@ -93,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--layer", default=SUGGESTIONS, metavar="L", type=name,
                      help="layer to score (default: suggestions)")
     cmd.set_defaults(run=cmd_eval)
+
+    cmd = commands.add_parser("agreement", help="agreement between layers: α, κ, span F1, pair F1")
+    cmd.add_argument("--layers", metavar="A,B,...", type=names_list,
+                     help="layers to compare (default: every annotator's and imported layer)")
+    cmd.add_argument("--docs", metavar="ID,ID,...", type=ids_list, help="only these documents")
+    cmd.add_argument("--only-done", action="store_true",
+                     help="only documents every compared annotator marked done")
+    cmd.add_argument("--json", action="store_true", help="JSON, its keys naming each figure")
+    cmd.set_defaults(run=cmd_agreement)
 
     cmd = commands.add_parser("stats", help="documents, layers and counts")
     cmd.set_defaults(run=cmd_stats)
@@ -156,6 +180,7 @@ def cmd_open(args) -> int:
 
 def cmd_import(args) -> int:
     from glose import importer
+    from glose.brat import parse_label_map
     from glose.db.documents import count_documents
     from glose.nlp import blank_tokenizer
 
@@ -166,6 +191,10 @@ def cmd_import(args) -> int:
             codecs.lookup(args.encoding)
         except LookupError as exc:
             raise UsageError(f"unknown encoding {visible(args.encoding)!r}") from exc
+    try:
+        label_map = parse_label_map(args.label_map)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     db = _db(args, access="write", check=True)  # never write into a damaged file
     if args.if_empty and count_documents(db):
         out.print(f"{count_documents(db)} documents already in {visible(str(args.db))}; nothing imported")
@@ -175,7 +204,7 @@ def cmd_import(args) -> int:
     else:
         nlp = _load_model(args)
         tokenizer_name = f"{args.settings.spacy_model}-{nlp.meta.get('version', '?')}"
-    files, _ = importer.collect_files(args.paths)
+    files, _ = importer.collect_files(args.paths, brat=args.format == "brat")
     total_bytes = sum(p.stat().st_size for p in files)
     started = time.perf_counter()
     documents_before = count_documents(db)
@@ -186,6 +215,7 @@ def cmd_import(args) -> int:
                 layer=args.layer or importer.DEFAULT_IMPORT_LAYER, batch_size=args.batch_size,
                 n_process=args.n_process, encoding=args.encoding,
                 max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
+                brat_format=args.format == "brat", label_map=label_map,
             )
     except KeyboardInterrupt:  # counted in the database: the signal may land between commit and report
         kept = count_documents(db) - documents_before
@@ -244,6 +274,17 @@ def cmd_export(args) -> int:
     from glose import exporter
 
     db = _db(args, create=False)
+    if args.format == "brat":
+        if not args.out:
+            raise UsageError("--format brat writes a folder: name it with --out DIR")
+        try:
+            count = exporter.write_brat(db, args.layer, Path(args.out), doc_ids=args.doc,
+                                        include_rejected=args.include_rejected)
+        except OSError as exc:
+            raise UsageError(f"cannot write {visible(args.out)}: {exc.strerror or exc}") from exc
+        console(stderr=True).print(f"wrote {count} document(s) of layer {visible(args.layer)!r} to"
+                                   f" {visible(args.out)} (brat standoff)")
+        return EXIT_OK
     recs = exporter.records(db, args.layer, doc_ids=args.doc, include_rejected=args.include_rejected)
     off_tokens = 0
 
@@ -318,6 +359,35 @@ def cmd_eval(args) -> int:
     lines = [f"layer {args.layer!r} against {gold}", *format_report(report).splitlines()]
     console().print("\n".join(visible(line) for line in lines))
     return EXIT_PARTIAL if problems else EXIT_OK
+
+
+def cmd_agreement(args) -> int:
+    import json
+
+    from glose.db import documents, layers
+    from glose.evaluation.agreement import measure, render
+
+    db = _db(args, create=False)
+    known = layers.layer_names(db)
+    chosen = args.layers or layers.compared_layers(db)
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise UnknownLayer(f"no layer named {visible(', '.join(unknown))} (layers: {visible(', '.join(known))})")
+    if len(chosen) < 2:
+        raise UsageError(f"agreement needs two layers or more (found {visible(', '.join(chosen)) or 'none'});"
+                         " name them with --layers A,B")
+    doc_ids = args.docs or documents.document_ids(db)
+    if args.only_done:
+        for name in chosen:
+            done = layers.done_documents(db, name)
+            if done is not None:
+                doc_ids = [doc for doc in doc_ids if doc in done]
+    result = measure(db, chosen, doc_ids)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+    else:
+        console().print(render(result))
+    return EXIT_OK
 
 
 def cmd_stats(args) -> int:

@@ -12,10 +12,12 @@ the last token of the head/child span, as Prodigy's relation UI records them.
 from __future__ import annotations
 
 from bisect import bisect_right
+from pathlib import Path
 from typing import IO, Any, Iterator
 
 import sqlite_utils
 
+from glose import brat
 from glose.db import documents, layers, spans
 from glose.db.spans import RelationRow, SpanRow
 from glose.errors import UnknownLayer
@@ -127,3 +129,39 @@ def write_jsonl(recs, out: IO[str]) -> int:
         out.write(json_line(rec) + "\n")
         count += 1
     return count
+
+
+def write_brat(db: sqlite_utils.Database, layer: str, out: Path, *, doc_ids: list[int] | None = None,
+               include_rejected: bool = False) -> int:
+    """brat standoff into the folder ``out``: per document ``<id>-<name>.txt`` and
+    ``.ann``, and an ``annotation.conf``. Each file is written under a temporary
+    name and renamed, so none is ever half written. Returns how many documents."""
+    layer_id = require_layer(db, layer)
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for doc_id in doc_ids or documents.document_ids(db):
+        kept = spans.spans_of(db, doc_id, layer_id)
+        if not include_rejected:
+            kept = [s for s in kept if s["state"] != REJECTED]
+        if not kept:
+            continue
+        doc = documents.document(db, doc_id)
+        live = [r for r in spans.relations_of(db, doc_id, layer_id) if include_rejected or r["state"] != REJECTED]
+        stem = f"{doc_id}-{_safe_stem(doc['title'])}"
+        _write_file(out / f"{stem}.txt", doc["text"])
+        _write_file(out / f"{stem}.ann", brat.write_ann(doc["text"], [dict(s) for s in kept], [dict(r) for r in live]))
+        count += 1
+    _write_file(out / "annotation.conf", brat.ANNOTATION_CONF)
+    return count
+
+
+def _safe_stem(title: str) -> str:
+    """A file name from a title: letters, digits and dashes, at most 40."""
+    stem = "".join(c if c.isalnum() else "-" for c in title.lower())
+    return "-".join(filter(None, stem.split("-")))[:40] or "document"
+
+
+def _write_file(path: Path, content: str) -> None:
+    part = path.with_name(path.name + ".part")
+    part.write_text(content, encoding="utf-8", newline="")
+    part.replace(path)

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
+from glose import brat
 from glose.db import documents, layers, spans
 from glose.db.spans import NewRelation, NewSpan
 from glose.db.transaction import write
@@ -59,39 +60,49 @@ class Record:
 # --- Reading -----------------------------------------------------------------
 
 
-def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Expand folders (recursively, sorted) into importable files.
+def collect_files(paths: Iterable[str | os.PathLike], *, brat: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand folders (recursively, sorted) into importable files (with ``brat``: the
+    ``.ann`` files, each read with the ``.txt`` beside it).
 
     Returns ``(files, problems)``: a named path that does not exist or a named
     file of another type is a problem; other types inside folders are skipped.
     """
+    suffixes = (".ann",) if brat else SUFFIXES
     files, problems = [], []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
         elif not path.exists():
             problems.append((path, "no such file or folder"))
         elif not path.is_file():
             problems.append((path, "not a regular file (a device, pipe or socket)"))
-        elif path.suffix.lower() not in SUFFIXES:
-            problems.append((path, f"unsupported file type {path.suffix or '(none)'!r}; glose imports .txt, .md and .jsonl"))
+        elif path.suffix.lower() not in suffixes:
+            problems.append((path, f"unsupported file type {path.suffix or '(none)'!r}; glose imports "
+                             + ("brat .ann files (with their .txt)" if brat else ".txt, .md and .jsonl")))
         else:
             files.append(path)
     return files, problems
 
 
-def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> list[Record]:
-    """Read one file into records, or raise BadFile with the reason."""
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)  # never trust st_size: /dev/zero says 0
     except OSError as exc:
-        raise BadFile(f"cannot read: {exc.strerror or exc}") from exc
+        raise BadFile(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     if len(raw) > max_bytes:
         raise BadFile(f"too large (over {max_bytes:,} bytes, the limit; see --max-bytes)")
-    text = _decode(raw, encoding)
+    return raw
+
+
+def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES,
+              label_map: dict[str, str] | None = None) -> list[Record]:
+    """Read one file into records, or raise BadFile with the reason."""
+    text = _decode(_read_bytes(path, max_bytes), encoding)
     try:
+        if path.suffix.lower() == ".ann":
+            return [_brat_record(path, text, encoding, max_bytes, label_map)]
         if path.suffix.lower() == ".jsonl":
             return _read_jsonl(text, path_text(path))
         meta, body = split_header(text)
@@ -100,6 +111,16 @@ def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_B
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # odd input we did not foresee
         raise BadFile(f"cannot be read: {type(exc).__name__}: {exc}") from exc
+
+
+def _brat_record(ann_path: Path, ann: str, encoding: str | None, max_bytes: int,
+                 label_map: dict[str, str] | None) -> Record:
+    """A brat .ann file with the .txt beside it: the text and its annotations."""
+    text_path = ann_path.with_suffix(".txt")
+    if not text_path.is_file():
+        raise BadFile(f"no {text_path.name} beside it: brat annotations need their text")
+    raw = _decode(_read_bytes(text_path, max_bytes), encoding)
+    return _jsonl_record(brat.read_ann(raw, ann, label_map=label_map).task, path_text(ann_path))
 
 
 def _decode(raw: bytes, encoding: str | None) -> str:
@@ -185,7 +206,7 @@ def _jsonl_record(obj, origin: str) -> Record:
     default_state = {"accept": ACCEPTED, "reject": REJECTED}.get(answer if isinstance(answer, str) else "", PENDING)
     to_norm = offset_mapper(raw)
     found: list[NewSpan] = []
-    index: dict[tuple[int, int, str], int] = {}
+    index: dict[tuple[int, int, str, object], int] = {}
 
     def add_span(span) -> int:
         if not isinstance(span, dict):
@@ -211,7 +232,7 @@ def _jsonl_record(obj, origin: str) -> Record:
             raise BadFile(f"span confidence must be a number from 0 to 1: {visible(repr(confidence))[:40]}")
         if canonical is not None and (not isinstance(canonical, str) or not one_line_name(canonical)):
             raise BadFile(f"span canonical must be a name (a string): {visible(repr(canonical))[:80]}")
-        key = (start, end, label)
+        key = (start, end, label, span.get("part_of"))  # a piece of a discontinuous span stays its own
         if key not in index:
             index[key] = len(found)
             found.append({
@@ -279,6 +300,8 @@ def import_paths(
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
     on_progress: Progress | None = None,
+    brat_format: bool = False,
+    label_map: dict[str, str] | None = None,
 ) -> Report:
     """Import files and folders; each file is one transaction (all or nothing).
 
@@ -288,7 +311,7 @@ def import_paths(
     into ``layer`` (that is how annotations come back from other tools).
     """
     report = Report()
-    files, problems = collect_files(paths)
+    files, problems = collect_files(paths, brat=brat_format)
     report.failed.extend((str(path), reason) for path, reason in problems)
     progress = _Counter(on_progress)
     pending: dict[int, _FileJob] = {}
@@ -299,7 +322,7 @@ def import_paths(
         seen: set[str] = set()
         for file_index, path in enumerate(files):
             try:
-                records = read_file(path, encoding=encoding, max_bytes=max_bytes)
+                records = read_file(path, encoding=encoding, max_bytes=max_bytes, label_map=label_map)
             except BadFile as exc:
                 report.failed.append((str(path), str(exc)))
                 progress.read(path)

@@ -105,6 +105,23 @@ def done_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
         " WHERE status = ? GROUP BY annotators.name ORDER BY annotators.name", [DONE]).fetchall()
 
 
+def done_documents(db: sqlite_utils.Database, layer_name: str) -> set[int] | None:
+    """The documents the layer's annotator marked done (None: the layer has no
+    annotator, an import say, whose documents count as done)."""
+    row = db.execute("SELECT annotator_id FROM layers WHERE name = ?", [layer_name]).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return {doc for (doc,) in db.execute("SELECT doc_id FROM doc_status WHERE annotator_id = ? AND status = ?",
+                                         [row[0], DONE])}
+
+
+def compared_layers(db: sqlite_utils.Database) -> list[str]:
+    """The layers people wrote (annotators' and imported ones), for comparing: every
+    layer but the machine's suggestions and the adjudicated gold."""
+    return [name for (name,) in db.execute(
+        "SELECT name FROM layers WHERE kind NOT IN (?, ?) ORDER BY name", [SUGGESTIONS, GOLD])]
+
+
 def remove(db: sqlite_utils.Database, name: str) -> LayerCounts:
     """Delete a layer with its spans and relations, logging it; return what it held.
 
