@@ -197,9 +197,9 @@ def write_ann(text: str, spans: list[dict], relations: list[dict]) -> str:
     relation_lines = []
     for relation in relations:
         head, child = ident_of.get(relation["head_id"]), ident_of.get(relation["child_id"])
-        key = (relation["label"], head, child)
-        if head and child and key not in seen:  # pieces of one annotation share their relations
-            seen.add(key)
+        link = (relation["label"], head, child)
+        if head and child and link not in seen:  # pieces of one annotation share their relations
+            seen.add(link)
             relation_lines.append(f"{relation['label']} Arg1:{head} Arg2:{child}")
     lines += [f"R{n}\t{line}" for n, line in enumerate(relation_lines, start=1)]
     lines += [f"A{n}\t{line}" for n, line in enumerate(attribute_lines, start=1)]

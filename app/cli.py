@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="layer to score (default: suggestions)")
     cmd.set_defaults(run=cmd_eval)
 
+    cmd = commands.add_parser("assign", help="assign documents to annotators")
+    cmd.add_argument("docs", nargs="+", metavar="DOC", help="document ids, or all")
+    cmd.add_argument("--to", required=True, metavar="NAME,NAME", type=names_list, help="the annotators")
+    cmd.add_argument("--each", type=positive, metavar="N",
+                     help="give each document N of them, the load kept even (default: all of them)")
+    cmd.set_defaults(run=cmd_assign)
+
     cmd = commands.add_parser("agreement", help="agreement between layers: α, κ, span F1, pair F1")
     cmd.add_argument("--layers", metavar="A,B,...", type=names_list,
                      help="layers to compare (default: every annotator's and imported layer)")
@@ -359,6 +366,34 @@ def cmd_eval(args) -> int:
     lines = [f"layer {args.layer!r} against {gold}", *format_report(report).splitlines()]
     console().print("\n".join(visible(line) for line in lines))
     return EXIT_PARTIAL if problems else EXIT_OK
+
+
+def cmd_assign(args) -> int:
+    from glose.db import assignments, documents
+
+    db = _db(args, access="write")
+    known = documents.document_ids(db)
+    if args.docs == ["all"]:
+        doc_ids = known
+    else:
+        try:
+            doc_ids = [int(doc) for doc in args.docs]
+        except ValueError as exc:
+            raise UsageError(f"documents are ids or all, not {visible(' '.join(args.docs))!r}") from exc
+        missing = sorted(set(doc_ids) - set(known))
+        if missing:
+            raise UsageError(f"no document {', '.join(map(str, missing))} in {visible(str(args.db))}")
+    if args.each is None:
+        new = assignments.assign(db, doc_ids, args.to)
+        console().print(f"{len(doc_ids)} document(s) assigned to {visible(', '.join(args.to))} ({new} new)")
+        return EXIT_OK
+    if args.each > len(args.to):
+        raise UsageError(f"--each {args.each} needs at least {args.each} annotators in --to")
+    plan = assignments.balanced(db, doc_ids, args.to, args.each)
+    for name, docs in plan.items():
+        assignments.assign(db, docs, [name])
+        console().print(f"{visible(name)}: {len(docs)} more document(s)")
+    return EXIT_OK
 
 
 def cmd_agreement(args) -> int:

@@ -9,9 +9,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from glose.db import documents, layers
+from glose.db import assignments, documents, layers
 from glose.plaintext import visible
-from glose.vocabulary import STATES
+from glose.vocabulary import GOLD, STATES
 
 
 def layer_table(rows: list[layers.LayerCounts]) -> Table | Text:
@@ -32,5 +32,11 @@ def render_stats(db: sqlite_utils.Database, path: Path) -> Group:
     rows = layers.counts(db)
     parts = [head, layer_table(rows)]
     for name, count in layers.done_counts(db):
-        parts.append(Text(f"{visible(name)}: {count} document(s) done"))
+        if name != GOLD:
+            parts.append(Text(f"{visible(name)}: {count} document(s) done"))
+    states = assignments.progress(db).values()
+    ready = sum(assignments.in_view(assignments.READY, state, "") for state in states)
+    adjudicated = sum(state["adjudicated"] for state in states)
+    parts.append(Text(f"adjudication: {adjudicated} of {n_docs} document(s) adjudicated into {GOLD},"
+                      f" {ready} ready to adjudicate"))
     return Group(*parts)

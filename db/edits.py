@@ -31,6 +31,7 @@ from glose.vocabulary import (
     ANNOTATOR,
     CLAIM,
     CUE,
+    GOLD,
     IN_PROGRESS,
     MANUAL,
     PENDING,
@@ -61,13 +62,15 @@ def _spoken(action: str) -> str:
 
 
 class Editor:
-    """The changes one annotator makes to one document, in their own layer."""
+    """The changes one annotator makes to one document, in their own layer (the
+    annotator named ``gold`` writes the adjudicated layer ``gold``)."""
 
     def __init__(self, db: sqlite_utils.Database, annotator: str, doc_id: int):
         self.db, self.doc_id = db, doc_id
         with write(db):
             self.annotator_id = layers.annotator_id(db, annotator)
-            self.layer_id = layers.layer_id(db, annotator, kind=ANNOTATOR, annotator=annotator)
+            self.layer_id = layers.layer_id(db, annotator, kind=GOLD if annotator == GOLD else ANNOTATOR,
+                                            annotator=annotator)
 
     # --- Actions (each one transaction, returns its group number) -----------
 
@@ -184,6 +187,29 @@ class Editor:
                     "name": name, "kind": self._own("spans", span_id)["label"]})
             self._update(grp, "set_canonical", "spans", span_id, {"canonical_id": canonical})
             return grp
+
+    def take(self, spans: list[dict], links: list[tuple[int, int, str]], *, state: str = ACCEPTED,
+             action: str = "adjudicate") -> list[int]:
+        """Put spans (``start``, ``end``, ``label``, ``attrs``) and links between them
+        (indexes into ``spans``) into the layer, as one action. A span the layer
+        already holds with the same bounds and label is reused (and set to ``state``)."""
+        with self.action() as grp:
+            ids = []
+            for span in spans:
+                row = self.db.execute(
+                    "SELECT id FROM spans WHERE doc_id = ? AND layer_id = ? AND start = ? AND end = ? AND label = ?",
+                    [self.doc_id, self.layer_id, span["start"], span["end"], span["label"]]).fetchone()
+                if row is not None:
+                    self._update(grp, action, "spans", row[0], {"state": state})
+                    ids.append(row[0])
+                    continue
+                ids.append(self._insert(grp, action, "spans", {
+                    "doc_id": self.doc_id, "layer_id": self.layer_id, "start": span["start"], "end": span["end"],
+                    "label": span["label"], "state": state, "origin": MANUAL,
+                    "attrs": json.dumps(span.get("attrs") or {}, ensure_ascii=False)}))
+            for head, child, label in links:
+                self._link(grp, ids[head], ids[child], label)
+            return ids
 
     def set_status(self, status: str) -> int:
         with self.action() as grp:

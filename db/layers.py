@@ -122,6 +122,14 @@ def compared_layers(db: sqlite_utils.Database) -> list[str]:
         "SELECT name FROM layers WHERE kind NOT IN (?, ?) ORDER BY name", [SUGGESTIONS, GOLD])]
 
 
+def annotating(db: sqlite_utils.Database, doc_id: int) -> list[str]:
+    """The layers people wrote that hold annotations of the document (by name)."""
+    return [name for (name,) in db.execute(
+        "SELECT l.name FROM layers l WHERE l.kind NOT IN (?, ?) AND EXISTS"
+        " (SELECT 1 FROM spans s WHERE s.layer_id = l.id AND s.doc_id = ?) ORDER BY l.name",
+        [SUGGESTIONS, GOLD, doc_id])]
+
+
 def remove(db: sqlite_utils.Database, name: str) -> LayerCounts:
     """Delete a layer with its spans and relations, logging it; return what it held.
 

@@ -269,9 +269,21 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
     assert not statement.strip(), f"incomplete SQL statement: {statement!r}"
 
 
+def m007_assignments(db: sqlite_utils.Database) -> None:
+    """Which annotators a document is assigned to (``glose assign``)."""
+    _run_script(db, """
+        CREATE TABLE assignments (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+            PRIMARY KEY (doc_id, annotator_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX assignments_by_annotator ON assignments (annotator_id, doc_id);
+        """)
+
+
 MIGRATIONS: list[Migration] = [
     m001_core, m002_fulltext, m003_indexes_for_seeding_and_undo, m004_ids_never_reused,
-    m005_document_text_last, m006_reading_positions,
+    m005_document_text_last, m006_reading_positions, m007_assignments,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -179,6 +179,13 @@ def replace_layer(db: sqlite_utils.Database, doc_id: int, layer_id: int, rows: B
                after={"spans": len(rows.spans), "relations": len(rows.relations)})
 
 
+def half_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans (start, end) share at least half of the longer one: how
+    agreement and adjudication tell that two annotators marked the same thing."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return shared > 0 and shared >= 0.5 * max(a[1] - a[0], b[1] - b[0])
+
+
 def canonical_names(db: sqlite_utils.Database) -> list[str]:
     """Every canonical source's name, in alphabetical order."""
     return [row[0] for row in db.execute("SELECT name FROM canonical_sources ORDER BY name")]

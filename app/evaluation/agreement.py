@@ -28,6 +28,7 @@ from itertools import combinations
 from statistics import mean
 from typing import Any, Iterable, Mapping, Sequence
 
+from glose.db.spans import half_overlap
 from glose.vocabulary import CLAIM, CUE, ENTITY_LABELS, REJECTED, SAID_BY, SOURCE
 
 NONE = "none"
@@ -136,10 +137,8 @@ def binary(rows: Iterable[Sequence[str | None]], label: str) -> list[tuple[str |
 # --- Spans: F1 -----------------------------------------------------------------------
 
 
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether two spans share at least half of the longer one."""
-    shared = min(a[1], b[1]) - max(a[0], b[0])
-    return shared > 0 and shared >= OVERLAP * max(a[1] - a[0], b[1] - b[0])
+overlaps = half_overlap
+"""Whether two spans share at least half of the longer one."""
 
 
 @dataclass

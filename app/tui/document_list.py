@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import ColumnKey
 
-from glose.db import documents
+from glose.db import assignments, documents, layers
 from glose.errors import describe
 from glose.plaintext import one_line
 from glose.tui.help import HelpGroups, KeyRow
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from glose.tui.app import GloseApp
 
 STATUS_MARKS = {TODO: "·", IN_PROGRESS: "•", DONE: "✓"}
-STATUS_FILTERS = (None, *DOC_STATUSES)
+STATUS_FILTERS = (None, *DOC_STATUSES, *assignments.VIEWS)
+"""What f cycles through: all, my status (todo, in progress, done), then the team's views."""
 
 
 class DocumentListScreen(Screen):
@@ -30,16 +31,19 @@ class DocumentListScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search"),
         Binding("escape", "clear_search", "Clear search", id="clear_search", show=False),
-        Binding("f", "cycle_filter", "Filter by status", id="filter"),
+        Binding("f", "cycle_filter", "Filter", id="filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("j", "adjudicate", "Adjudicate", id="adjudicate"),
     ]
 
     KEY_GROUPS: ClassVar[HelpGroups] = [
         ("Documents", [
             KeyRow("move / open the document", keys="↑↓ / enter"),
             KeyRow("search the texts (accents optional) / clear the search", ("search", "clear_search")),
-            KeyRow("show only todo, in progress, done, or all", ("filter",)),
+            KeyRow("show only my todo, in progress, done; assigned to me, needing a second annotator,"
+                   " ready to adjudicate, adjudicated; or all", ("filter",)),
             KeyRow("read the list again", ("refresh",)),
+            KeyRow("adjudicate the document: its annotators' versions into gold", ("adjudicate",)),
             KeyRow("this help / command palette / quit", keys="? / ctrl+p / q"),
         ]),
     ]
@@ -98,8 +102,15 @@ class DocumentListScreen(Screen):
             self.query_one("#progress", Static).update(Text(f"Cannot read the database: {describe(exc)}"))
             self.notify(f"Cannot read the database: {describe(exc)}", severity="error")
             return
-        if self.status_filter:
+        if self.status_filter in DOC_STATUSES:
             rows = [row for row in rows if row["status"] == self.status_filter]
+        elif self.status_filter:
+            try:
+                progress = assignments.progress(db)
+            except sqlite3.Error as exc:
+                self.notify(f"Cannot read the database: {describe(exc)}", severity="error")
+                return
+            rows = [row for row in rows if assignments.in_view(self.status_filter, progress[row["id"]], annotator)]
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -137,6 +148,24 @@ class DocumentListScreen(Screen):
     def action_clear_search(self) -> None:
         self.query_one("#search", Input).value = ""
         self.query_one(DataTable).focus()
+
+    def action_adjudicate(self) -> None:
+        from glose.tui.adjudication_screen import AdjudicationScreen
+
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        doc_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+        try:
+            names = layers.annotating(self.glose.db, doc_id)
+        except sqlite3.Error as exc:
+            self.notify(f"Cannot read the database: {describe(exc)}", severity="error")
+            return
+        if len(names) < 2:
+            self.notify(f"Adjudication needs two annotators' layers; document {doc_id} has"
+                        f" {len(names)} ({', '.join(names) or 'none'})", severity="warning")
+            return
+        self.app.push_screen(AdjudicationScreen(doc_id, names))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.glose.open_document(int(event.row_key.value or 0))

@@ -121,10 +121,11 @@ def fill_readme(readme: str, screens: list[type[Screen]]) -> str:
 
 
 def documented_screens() -> list[type[Screen]]:
+    from glose.tui.adjudication_screen import AdjudicationScreen
     from glose.tui.article_screen import ArticleScreen
     from glose.tui.document_list import DocumentListScreen
 
-    return [DocumentListScreen, ArticleScreen]
+    return [DocumentListScreen, ArticleScreen, AdjudicationScreen]
 
 
 if __name__ == "__main__":  # python -m glose.tui.help README.md: rewrite its key tables

@@ -1,0 +1,191 @@
+"""Issue 10: two annotators, their agreement, and an adjudicated gold layer, all through
+the real app (pilot) and the real CLI; every decision checked in SQLite."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import krippendorff
+import numpy as np
+import pytest
+
+from glose.tui.adjudication_screen import AdjudicationScreen
+from glose.tui.app import GloseApp
+from tests.tui_data import TEXT, at, build
+
+
+async def annotate(db_path, doc: int, annotator: str, keys: list[str]) -> None:
+    async with GloseApp(db_path, annotator=annotator, doc_id=doc).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+
+
+def char_values(parts: list[tuple[str, str]]) -> list[int]:
+    """A layer's frame value at each non-space character (none 0, SOURCE 1, CUE 2, CLAIM 3)."""
+    codes = {"SOURCE": 1, "CUE": 2, "CLAIM": 3}
+    values = [0] * len(TEXT)
+    for part, label in parts:
+        for offset in range(*at(part)):
+            values[offset] = values[offset] or codes[label]
+    return [v for v, char in zip(values, TEXT, strict=True) if not char.isspace()]
+
+
+@pytest.mark.slow
+async def test_two_annotators_agreement_and_adjudication_into_gold(db, db_path, run_glose):
+    doc = build(db)
+    db.close()  # this process's own connection is not needed any more
+    await annotate(db_path, doc, "alice", ["n", "a", "a"])  # both frames accepted
+    await annotate(db_path, doc, "bob", ["n", "a", "x"])  # the first accepted, the second rejected
+
+    figures = json.loads(run_glose("agreement", "--layers", "alice,bob", "--json", db=db_path).stdout)
+    alice = char_values([("« La paix est proche »", "CLAIM"), ("a déclaré", "CUE"),
+                         ("la trêve tiendra", "CLAIM"), ("Selon", "CUE")])
+    bob = char_values([("« La paix est proche »", "CLAIM"), ("a déclaré", "CUE")])
+    independent = krippendorff.alpha(reliability_data=np.array([alice, bob]), level_of_measurement="nominal")
+    assert figures["alpha"]["frames"]["overall"] == pytest.approx(independent)
+    # CLAIM: alice 2, bob 1, one in common: P 1/2, R 1 -> F1 2/3; the same for (claim, source) pairs.
+    assert figures["span_f1"]["exact"]["CLAIM"]["mean"] == pytest.approx(2 / 3)
+    assert figures["pair_f1"]["mean"] == pytest.approx(2 / 3)
+    assert figures["span_f1"]["exact"]["PER"]["mean"] == 1.0  # the entities are the same
+
+    app = GloseApp(db_path, annotator="carol")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("j")  # the first document: alice's and bob's layers
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicationScreen)
+        items = screen.adjudication.items
+        assert not items[0].agreed(["alice", "bob"]) and all(i.agreed(["alice", "bob"]) for i in items[1:])
+        await pilot.press("n", "1")  # the disagreement: alice's frame
+        await pilot.press("a")  # every agreed item
+        await pilot.press("d")  # adjudicated
+        await pilot.pause()
+        assert all(item.decision == "accepted" for item in screen.adjudication.items)
+
+    exported = run_glose("export", "--layer", "gold", db=db_path)
+    record = json.loads(exported.stdout)
+    spans = {(s["text"], s["label"]) for s in record["spans"]}
+    assert spans == {("« La paix est proche »", "CLAIM"), ("a déclaré", "CUE"), ("Jean Dupont", "PER"),
+                     ("Genève", "LOC"), ("la trêve tiendra", "CLAIM"), ("Selon", "CUE"), ("ONU", "ORG")}
+    links = {(r["head_span"]["text"], r["label"], r["child_span"]["text"]) for r in record["relations"]}
+    assert links == {("« La paix est proche »", "CUE", "a déclaré"), ("« La paix est proche »", "SAID_BY", "Jean Dupont"),
+                     ("la trêve tiendra", "CUE", "Selon"), ("la trêve tiendra", "SAID_BY", "ONU")}
+    conn = sqlite3.connect(db_path)
+    origins = {TEXT[start:end]: json.loads(attrs)["from"] for start, end, attrs in conn.execute(
+        "SELECT s.start, s.end, s.attrs FROM spans s JOIN layers l ON l.id = s.layer_id WHERE l.name = 'gold'")}
+    assert origins["la trêve tiendra"] == ["alice"]
+    assert origins["« La paix est proche »"] == ["alice", "bob"]
+    decisions = conn.execute("SELECT count(DISTINCT grp) FROM events e JOIN layers l ON l.id = e.layer_id"
+                             " WHERE l.name = 'gold' AND e.action = 'adjudicate'").fetchone()[0]
+    assert decisions == 2  # one event group per decision: the disagreement, then the agreed items
+    status = conn.execute("SELECT st.status FROM doc_status st JOIN annotators a ON a.id = st.annotator_id"
+                          " WHERE a.name = 'gold'").fetchone()[0]
+    assert status == "done"
+
+
+async def test_a_decision_is_undone_with_u_and_neither_keeps_the_item_out(db, db_path):
+    doc = build(db)
+    await annotate(db_path, doc, "alice", ["n", "a", "a"])
+    await annotate(db_path, doc, "bob", ["n", "a", "x"])
+    app = GloseApp(db_path, annotator="carol")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "n", "0")  # neither: the disagreement stays out of gold
+        await pilot.pause()
+        screen = app.screen
+        assert screen.adjudication.items[0].decision == "rejected"
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.adjudication.items[0].decision is None
+        await pilot.press("d")  # refused: items are undecided
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1].startswith("5 item(s) are still undecided")
+    gold = sqlite3.connect(db_path).execute(
+        "SELECT count(*) FROM spans s JOIN layers l ON l.id = s.layer_id WHERE l.name = 'gold'").fetchone()[0]
+    assert gold == 0
+
+
+def test_assign_by_name_and_balanced_by_count(db, db_path, run_glose):
+    from tests.tui_data import add_doc
+
+    build(db)  # two documents
+    add_doc(db, "Un troisième article.", "Trois")
+    add_doc(db, "Un quatrième article.", "Quatre")
+    done = run_glose("assign", "all", "--each", "2", "--to", "alice,bob,carol", db=db_path)
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(db_path)
+    per_doc = dict(conn.execute("SELECT doc_id, count(*) FROM assignments GROUP BY doc_id"))
+    per_person = dict(conn.execute("SELECT a.name, count(*) FROM assignments s JOIN annotators a"
+                                   " ON a.id = s.annotator_id GROUP BY a.name"))
+    assert set(per_doc.values()) == {2} and len(per_doc) == 4
+    assert max(per_person.values()) - min(per_person.values()) <= 1  # 8 assignments over 3: 3, 3, 2
+    again = run_glose("assign", "all", "--each", "2", "--to", "alice,bob,carol", db=db_path)
+    assert again.returncode == 0 and conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 8
+    assert run_glose("assign", "1", "--to", "dana", db=db_path).returncode == 0
+    refused = run_glose("assign", "99", "--to", "dana", db=db_path)
+    assert refused.returncode == 2 and "no document 99" in refused.stderr
+
+
+@pytest.mark.slow
+async def test_the_document_list_shows_what_is_mine_ready_and_adjudicated(db, db_path, run_glose):
+    from glose.tui.document_list import DocumentListScreen
+
+    doc = build(db)
+    db.close()
+    assert run_glose("assign", str(doc), "--to", "alice,bob", db=db_path).returncode == 0
+    await annotate(db_path, doc, "alice", ["n", "a", "a", "d", "y"])
+    await annotate(db_path, doc, "bob", ["n", "a", "x", "d", "y"])
+
+    async def shown(annotator: str, view: str) -> list[int]:
+        app = GloseApp(db_path, annotator=annotator)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DocumentListScreen)
+            while screen.status_filter != view:
+                await pilot.press("f")
+            await pilot.pause()
+            table = screen.query_one("DataTable")
+            return [int(table.get_row_at(i)[0].plain) for i in range(table.row_count)]
+
+    assert await shown("alice", "mine") == [doc]
+    assert await shown("carol", "mine") == []
+    assert await shown("carol", "ready to adjudicate") == [doc]
+    assert doc + 1 in await shown("carol", "needs a second annotator")
+    app = GloseApp(db_path, annotator="carol")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "n", "1", "a", "d")
+        await pilot.pause()
+    assert await shown("carol", "adjudicated") == [doc]
+    assert await shown("carol", "ready to adjudicate") == []
+    stats = run_glose("stats", db=db_path).stdout
+    assert "adjudication: 1 of 2 document(s) adjudicated into gold, 0 ready to adjudicate" in stats
+
+
+async def test_e_opens_gold_for_an_edit_and_the_annotator_agrees_with_gold(db, db_path, run_glose):
+    from glose.tui.article_screen import ArticleScreen
+
+    doc = build(db)
+    db.close()
+    await annotate(db_path, doc, "alice", ["n", "a", "a"])
+    await annotate(db_path, doc, "bob", ["n", "a", "x"])
+    app = GloseApp(db_path, annotator="carol")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "n", "1", "a", "e")  # decide, then edit gold in the article
+        await pilot.pause()
+        article = app.screen
+        assert isinstance(article, ArticleScreen) and article.annotator == "gold"
+        assert len(article.model.spans) == 7  # what was taken, no suggestions seeded on top
+        await pilot.press("n", "n", "X", "backspace")  # reject the second claim (only) in gold
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicationScreen)
+        decisions = {screen.adjudication.text[i.first.span["start"]:i.first.span["end"]]: i.decision
+                     for i in screen.adjudication.items}
+        assert decisions["la trêve tiendra"] == "rejected" and decisions["« La paix est proche »"] == "accepted"
+    figures = json.loads(run_glose("agreement", "--layers", "bob,gold", "--json", db=db_path).stdout)
+    assert figures["span_f1"]["exact"]["CLAIM"]["mean"] == 1.0  # bob and gold: the first claim only
