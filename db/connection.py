@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -49,7 +51,11 @@ def open_db(path: str | os.PathLike, *, create: bool = True, access: str = "writ
     if path.is_dir():
         raise DatabaseRefused(f"{path}: is a directory, not a glose database")
     exists = path.exists() and path.stat().st_size > 0
-    if exists:
+    if exists and not _open_here(path):
+        # Reading the header opens and closes the file, and a close() drops every POSIX
+        # lock this process holds on it: with a connection of ours open, another
+        # process could then checkpoint and delete the WAL under it. That connection
+        # already vouches for the file, so the header is read only when none is open.
         _check_header(path)
     elif not create:
         state = "is empty" if path.exists() else "does not exist"
@@ -132,6 +138,40 @@ def why_not_writable(path: Path) -> str | None:
     return None
 
 
+_OPEN: Counter[tuple[int, int]] = Counter()
+"""Connections of this process open per file (device, inode)."""
+_OPEN_LOCK = threading.Lock()
+
+
+class _TrackedConnection(sqlite3.Connection):
+    """A connection that counts itself in ``_OPEN`` until it is closed."""
+
+    _inode: tuple[int, int] | None = None
+
+    def track(self, inode: tuple[int, int]) -> None:
+        with _OPEN_LOCK:
+            _OPEN[inode] += 1
+        self._inode = inode
+
+    def close(self) -> None:
+        inode, self._inode = self._inode, None
+        if inode is not None:
+            with _OPEN_LOCK:
+                _OPEN[inode] -= 1
+        super().close()
+
+
+def _inode(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino
+
+
+def _open_here(path: Path) -> bool:
+    """Whether this process holds an open connection to the file."""
+    with _OPEN_LOCK:
+        return _OPEN[_inode(path)] > 0
+
+
 def _connect(path: Path, *, read_only: bool, busy_timeout_ms: int) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.absolute()))}"
     attempts = [f"{uri}?mode=ro"] if read_only else [uri]
@@ -142,10 +182,12 @@ def _connect(path: Path, *, read_only: bool, busy_timeout_ms: int) -> sqlite3.Co
         attempts.append(f"{uri}?mode=ro&immutable=1")
     error = None
     for target in attempts:
-        conn = sqlite3.connect(target, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None)
+        conn = sqlite3.connect(target, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None,
+                               factory=_TrackedConnection)
         try:
             conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            conn.track(_inode(path))
             return conn
         except sqlite3.DatabaseError as exc:
             conn.close()

@@ -33,8 +33,7 @@ def char_values(parts: list[tuple[str, str]]) -> list[int]:
 
 @pytest.mark.slow
 async def test_two_annotators_agreement_and_adjudication_into_gold(db, db_path, run_glose):
-    doc = build(db)
-    db.close()  # this process's own connection is not needed any more
+    doc = build(db)  # this connection stays open through the CLI runs below (see test_wal_kept)
     await annotate(db_path, doc, "alice", ["n", "a", "a"])  # both frames accepted
     await annotate(db_path, doc, "bob", ["n", "a", "x"])  # the first accepted, the second rejected
 
