@@ -188,3 +188,60 @@ async def test_e_opens_gold_for_an_edit_and_the_annotator_agrees_with_gold(db, d
         assert decisions["la trêve tiendra"] == "rejected" and decisions["« La paix est proche »"] == "accepted"
     figures = json.loads(run_glose("agreement", "--layers", "bob,gold", "--json", db=db_path).stdout)
     assert figures["span_f1"]["exact"]["CLAIM"]["mean"] == 1.0  # bob and gold: the first claim only
+
+
+@pytest.mark.slow
+async def test_a_sample_article_from_two_annotators_to_a_gold_export(db, db_path, nlp, run_glose):
+    """The short sample, with the real suggestions: alice accepts every frame, bob rejects
+    two claims and one entity; their agreement is checked against the krippendorff package
+    over the characters read straight from SQLite; adjudication by keys gives gold."""
+    from glose import importer
+    from tests.conftest import SAMPLES
+
+    importer.import_paths(db, [SAMPLES / "alep-ban-ki-moon-atrocites.txt"], nlp=nlp)
+    doc, text = db.execute("SELECT id, text FROM documents").fetchone()
+    claims = db.execute("SELECT count(*) FROM spans WHERE label = 'CLAIM'").fetchone()[0]
+    await annotate(db_path, doc, "alice", ["n", *["a"] * claims, "B", "y", "d", "y"])
+    await annotate(db_path, doc, "bob", ["n", "x", "x", *["a"] * (claims - 2), "e", "x", "d", "y"])
+
+    conn = sqlite3.connect(db_path)
+
+    def values(layer: str) -> list[int]:
+        codes = {"SOURCE": 1, "CUE": 2, "CLAIM": 3}
+        chars = [0] * len(text)
+        for start, end, label in conn.execute(
+                "SELECT s.start, s.end, s.label FROM spans s JOIN layers l ON l.id = s.layer_id"
+                " WHERE l.name = ? AND s.state != 'rejected' AND s.label IN ('SOURCE', 'CUE', 'CLAIM')", [layer]):
+            for offset in range(start, end):
+                if chars[offset] == 0 or codes[label] < chars[offset]:
+                    chars[offset] = codes[label]
+        return [v for v, char in zip(chars, text, strict=True) if not char.isspace()]
+
+    figures = json.loads(run_glose("agreement", "--layers", "alice,bob", "--only-done", "--json", db=db_path).stdout)
+    independent = krippendorff.alpha(reliability_data=np.array([values("alice"), values("bob")]),
+                                     level_of_measurement="nominal")
+    assert figures["alpha"]["frames"]["overall"] == pytest.approx(independent)
+    assert figures["span_f1"]["exact"]["CLAIM"]["mean"] == pytest.approx(2 * (claims - 2) / (2 * claims - 2))
+
+    app = GloseApp(db_path, annotator="carol")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicationScreen)
+        disagreements = sum(not i.agreed(["alice", "bob"]) for i in screen.adjudication.items)
+        assert disagreements >= 3  # two claims and an entity at least
+        await pilot.press("a")  # everything agreed
+        for _ in range(disagreements):
+            await pilot.press("n", "1")  # alice's version of each disagreement
+        await pilot.press("d")
+        await pilot.pause()
+        assert all(item.decision for item in screen.adjudication.items)
+    record = json.loads(run_glose("export", "--layer", "gold", db=db_path).stdout)
+    alice = json.loads(run_glose("export", "--layer", "alice", db=db_path).stdout)
+    kept = {"CLAIM", "CUE", "PER", "ORG", "LOC", "MISC"}  # a claim's SOURCE mentions come with it
+    assert {(s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in kept} == \
+        {(s["start"], s["end"], s["label"]) for s in alice["spans"] if s["label"] in kept}
+    assert conn.execute("SELECT count(DISTINCT grp) FROM events e JOIN layers l ON l.id = e.layer_id"
+                        " WHERE l.name = 'gold' AND e.action = 'adjudicate'").fetchone()[0] == disagreements + 1
