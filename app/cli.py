@@ -52,24 +52,42 @@ def ids_list(value: str) -> list[int]:
     return [positive(part.strip()) for part in value.split(",") if part.strip()]
 
 
+def _global_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="database file (default: $GLOSE_DB, else ./glose.db)")
+    parser.add_argument("--annotator", metavar="NAME", type=name, default=default,
+                        help="your name as annotator (default: $GLOSE_ANNOTATOR, else your login)")
+    parser.add_argument("--read-only", action="store_true", default=default if default is not None else False,
+                        help="open the app without writing anything (a file you may not change)")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("glose")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glose",
         description="Read and annotate news articles: entities, claims and who said them.",
     )
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (default: $GLOSE_DB, else ./glose.db)")
-    parser.add_argument("--annotator", metavar="NAME", type=name,
-                        help="your name as annotator (default: $GLOSE_ANNOTATOR, else your login)")
-    parser.add_argument("--read-only", action="store_true",
-                        help="open the app without writing anything (a file you may not change)")
+    parser.add_argument("--version", action="version", version=f"glose {_version()}")
+    _global_options(parser, None)
+    # The same options after the command name (glose import x --db f.db), where a value
+    # given overrides the one before it and an absent one leaves it alone.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    cmd = commands.add_parser("open", help="open the reader (the default command)")
+    cmd = commands.add_parser("open", parents=[common], help="open the reader (the default command)")
     cmd.add_argument("doc", nargs="?", type=int, metavar="DOC", help="document id to open directly")
     cmd.set_defaults(run=cmd_open)
 
-    cmd = commands.add_parser("import", help="import .txt, .md and .jsonl files or folders")
+    cmd = commands.add_parser("import", parents=[common], help="import .txt, .md and .jsonl files or folders")
     cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
     cmd.add_argument("--layer", default=None, metavar="L", type=name,
                      help="layer for spans found in .jsonl files (default: imported)")
@@ -90,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="do nothing if the database already has documents")
     cmd.set_defaults(run=cmd_import)
 
-    cmd = commands.add_parser("export", help="write a layer as Prodigy/spaCy JSONL")
+    cmd = commands.add_parser("export", parents=[common], help="write a layer as Prodigy/spaCy JSONL")
     cmd.add_argument("--layer", required=True, metavar="L", type=name, help="layer to export, e.g. suggestions")
     cmd.add_argument("--format", default="jsonl", choices=["jsonl", "brat"],
                      help="jsonl (Prodigy/spaCy) or brat (a folder of .txt and .ann, with annotation.conf)")
@@ -99,24 +117,24 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--include-rejected", action="store_true", help="also export rejected items")
     cmd.set_defaults(run=cmd_export)
 
-    cmd = commands.add_parser("suggest", help="recompute the suggestions of imported documents")
+    cmd = commands.add_parser("suggest", parents=[common], help="recompute the suggestions of imported documents")
     cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
     cmd.set_defaults(run=cmd_suggest)
 
-    cmd = commands.add_parser("eval", help="score a layer against a gold JSONL file")
+    cmd = commands.add_parser("eval", parents=[common], help="score a layer against a gold JSONL file")
     cmd.add_argument("--gold", required=True, metavar="FILE", help="gold annotations, Prodigy/spaCy JSONL")
     cmd.add_argument("--layer", default=SUGGESTIONS, metavar="L", type=name,
                      help="layer to score (default: suggestions)")
     cmd.set_defaults(run=cmd_eval)
 
-    cmd = commands.add_parser("assign", help="assign documents to annotators")
+    cmd = commands.add_parser("assign", parents=[common], help="assign documents to annotators")
     cmd.add_argument("docs", nargs="+", metavar="DOC", help="document ids, or all")
     cmd.add_argument("--to", required=True, metavar="NAME,NAME", type=names_list, help="the annotators")
     cmd.add_argument("--each", type=positive, metavar="N",
                      help="give each document N of them, the load kept even (default: all of them)")
     cmd.set_defaults(run=cmd_assign)
 
-    cmd = commands.add_parser("agreement", help="agreement between layers: α, κ, span F1, pair F1")
+    cmd = commands.add_parser("agreement", parents=[common], help="agreement between layers: α, κ, span F1, pair F1")
     cmd.add_argument("--layers", metavar="A,B,...", type=names_list,
                      help="layers to compare (default: every annotator's and imported layer)")
     cmd.add_argument("--docs", metavar="ID,ID,...", type=ids_list, help="only these documents")
@@ -125,10 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true", help="JSON, its keys naming each figure")
     cmd.set_defaults(run=cmd_agreement)
 
-    cmd = commands.add_parser("stats", help="documents, layers and counts")
+    cmd = commands.add_parser("stats", parents=[common], help="documents, layers and counts")
     cmd.set_defaults(run=cmd_stats)
 
-    cmd = commands.add_parser("layers", help="list the layers, or remove one: layers rm NAME")
+    cmd = commands.add_parser("layers", parents=[common], help="list the layers, or remove one: layers rm NAME")
     cmd.add_argument("action", nargs="?", choices=["list", "rm"], default="list", help="list (default) or rm")
     cmd.add_argument("name", nargs="?", metavar="NAME", type=name, help="the layer to remove")
     cmd.add_argument("--yes", action="store_true", help="remove without asking")
@@ -178,8 +196,12 @@ def _db(args, *, create: bool = True, access: str = "read", check: bool | None =
 def cmd_open(args) -> int:
     from glose.tui.app import GloseApp
 
+
     app = GloseApp(args.db, annotator=args.annotator, doc_id=args.doc, read_only=args.read_only,
                    advance=args.settings.advance, tags=args.settings.tags)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):  # the file was checked first: its problems come first
+        raise UsageError("the app needs a terminal (stdin and stdout are not one here);"
+                         " without one use the commands: stats, export, agreement, ... (glose --help)")
     app.run()
     # A crash inside the app sets its return code; every change before it is committed.
     return app.return_code or EXIT_OK
@@ -302,7 +324,7 @@ def cmd_export(args) -> int:
             yield record
 
     recs = counted(recs)
-    if not args.out:
+    if not args.out or args.out == "-":  # - is standard output, as in most tools
         try:
             exporter.write_jsonl(recs, sys.stdout)
             sys.stdout.flush()
@@ -337,7 +359,7 @@ def _load_model(args):
     from glose.nlp import load_model
 
     err = console(stderr=True)
-    with err.status("Loading the French model…") if err.is_terminal else nullcontext():
+    with err.status(f"Loading the model {args.settings.spacy_model}…") if err.is_terminal else nullcontext():
         return load_model(args.settings)
 
 

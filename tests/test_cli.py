@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.slow
 
@@ -150,7 +150,6 @@ def test_suggest_recomputes_suggestions_only(run_glose, tmp_path):
 
 
 def test_eval_against_sample_gold(run_glose):
-    from tests.conftest import ROOT
 
     assert run_glose("import", str(SAMPLES)).returncode == 0
     for gold in sorted((ROOT / "tests" / "data").glob("gold_alep_*.jsonl")):
@@ -291,3 +290,24 @@ def test_interrupted_import_keeps_whole_files_and_says_so(tmp_path):
         assert f"{sum(counts)} document(s) were committed" in err
     assert counts and set(counts) == {3}  # every file all or nothing
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_global_options_before_or_after_the_command_version_and_dash_for_stdout(tmp_path, run_glose):
+    """Issue 11.6, in part: CLI conventions of sqlite-utils and llm."""
+    (tmp_path / "a.txt").write_text("Titre\n\nLe ministre a dit que la paix vient.\n", encoding="utf-8")
+    after = tmp_path / "after.db"
+    done = run_glose("import", str(tmp_path / "a.txt"), "--no-nlp", "--db", str(after), db=tmp_path / "before.db")
+    assert done.returncode == 0 and after.exists() and not (tmp_path / "before.db").exists()
+    assert "after.db: 1 document(s)" in run_glose("stats", "--db", str(after)).stdout
+    version = run_glose("--version")
+    assert version.returncode == 0 and version.stdout.startswith("glose ")
+    jsonl = tmp_path / "b.jsonl"
+    jsonl.write_text('{"text": "Le ministre a dit que la paix vient.", "spans": [{"start": 0, "end": 11,'
+                     ' "label": "SOURCE"}]}\n', encoding="utf-8")
+    assert run_glose("import", str(jsonl), "--no-nlp", "--layer", "mine", db=after).returncode == 0
+    exported = run_glose("export", "--layer", "mine", "--out", "-", db=after)
+    assert exported.returncode == 0 and '"label": "SOURCE"' in exported.stdout  # - is standard output
+    assert not (ROOT / "-").exists()
+    refused = run_glose(db=after)  # the app, with no terminal
+    assert refused.returncode == 2 and "the app needs a terminal" in refused.stderr
+    assert "\x1b" not in refused.stdout
