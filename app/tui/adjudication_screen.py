@@ -25,21 +25,25 @@ if TYPE_CHECKING:
 MARKS = {ACCEPTED: "✓", REJECTED: "✗"}
 
 
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 class AdjudicationScreen(Screen):
     """One row per item: whether the layers agree or what gold took, then each layer's version."""
 
     BINDINGS = [
         Binding("backspace", "back", "Documents", key_display="backspace", id="back"),
-        *(Binding(str(n), f"take({n})", f"Take layer {n}'s version", show=n == 1, id=f"take_{n}")
-          for n in range(1, 10)),
-        Binding("b", "take_all", "Take every version", id="take_all"),
-        Binding("0", "neither", "Neither: nothing into gold", show=True, id="neither"),
-        Binding("a", "accept_agreed", "Take every agreed item", show=True, id="accept_agreed"),
-        Binding("n", "next(1)", "Next disagreement", show=True, id="next_disagreement"),
-        Binding("N", "next(-1)", "Previous disagreement", id="previous_disagreement"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("e", "edit_gold", "Edit gold in the article", show=True, id="edit_gold"),
-        Binding("d", "finish", "Document adjudicated", show=True, id="finish"),
+        *(Binding(str(n), f"take({n})", "Take that layer's" if n == 1 else f"Take layer {n}'s version",
+                  show=n == 1, id=f"take_{n}", key_display="1…9" if n == 1 else None) for n in range(1, 10)),
+        Binding("b", "take_all", "Take every version", show=False, id="take_all"),
+        Binding("0", "neither", "Neither", show=True, id="neither"),
+        Binding("a", "accept_agreed", "Take agreed", show=True, id="accept_agreed"),
+        Binding("n", "next(1)", "Next", show=True, id="next_disagreement"),
+        Binding("N", "next(-1)", "Previous disagreement", show=False, id="previous_disagreement"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("e", "edit_gold", "Edit gold in the article", show=False, id="edit_gold"),
+        Binding("d", "finish", "Adjudicated", show=True, id="finish"),
     ]
     KEY_GROUPS: ClassVar[HelpGroups] = [
         ("Decide the highlighted item (each decision is one undoable action)", [
@@ -61,6 +65,7 @@ class AdjudicationScreen(Screen):
     DEFAULT_CSS = """
     AdjudicationScreen DataTable { height: 1fr; }
     AdjudicationScreen #summary { height: 1; padding: 0 1; background: $panel; }
+    AdjudicationScreen #detail { height: auto; max-height: 8; padding: 0 1; border-top: hkey $panel; }
     """
 
     def __init__(self, doc_id: int, layer_names: list[str]):
@@ -74,6 +79,7 @@ class AdjudicationScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail")
         yield Static(id="summary")
         yield Footer(compact=True)
 
@@ -85,12 +91,22 @@ class AdjudicationScreen(Screen):
             self.app.pop_screen()
             return
         self.title = one_line(f"adjudicate · {self.adjudication.title}")[:60]
+        self._columns()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        if hasattr(self, "adjudication"):
+            self._columns()
+
+    def _columns(self) -> None:
+        """One column per layer, sharing the width: the versions side by side."""
         table = self.query_one(DataTable)
-        table.add_column("", key="mark")
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=1)
+        self._width = max(12, (self.size.width - 4) // len(self.layer_names) - 2)
         for number, name in enumerate(self.layer_names, start=1):
-            table.add_column(Text(f"{number} {one_line(name)}"), key=name)
+            table.add_column(Text(f"{number} {one_line(name)}"), key=name, width=self._width)
         self._show()
-        table.focus()
 
     # --- Showing ----------------------------------------------------------------------
 
@@ -101,8 +117,8 @@ class AdjudicationScreen(Screen):
         table.clear()
         for item in adjudication.items:
             mark = MARKS[item.decision] if item.decision else ("=" if item.agreed(self.layer_names) else "≠")
-            table.add_row(Text(mark), *(Text(one_line(describe(item.versions.get(name), adjudication.text)))
-                                        for name in self.layer_names))
+            table.add_row(Text(mark), *(Text(_cut(one_line(describe(item.versions.get(name), adjudication.text)),
+                                             self._width)) for name in self.layer_names))
         if adjudication.items:
             table.move_cursor(row=max(0, min(row, len(adjudication.items) - 1)))
         undecided = sum(i.decision is None for i in adjudication.items)
@@ -110,6 +126,16 @@ class AdjudicationScreen(Screen):
         self.query_one("#summary", Static).update(Text(
             f"{len(adjudication.items)} items · {undecided} undecided · {disagreements} disagreements left ·"
             f" {len(adjudication.agreed_undecided())} agreed to take (a) · = agreed ≠ differ ✓ in gold ✗ neither"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted item's versions in full, one line per layer."""
+        item = self._item
+        if item is None:
+            self.query_one("#detail", Static).update("")
+            return
+        lines = [f"{number} {name}: {describe(item.versions.get(name), self.adjudication.text)}"
+                 for number, name in enumerate(self.layer_names, start=1)]
+        self.query_one("#detail", Static).update(Text("\n".join(one_line(line) for line in lines)))
 
     @property
     def _item(self) -> Item | None:
