@@ -63,14 +63,15 @@ class Item:
 class Adjudication:
     """The adjudication of one document: its items, and the decisions that write gold."""
 
-    def __init__(self, db: sqlite_utils.Database, doc_id: int, layer_names: list[str]):
+    def __init__(self, db: sqlite_utils.Database, doc_id: int, layer_names: list[str], adjudicator: str):
+        """``adjudicator``: who decides (their undo takes back their decisions only)."""
         document = documents.get_document(db, doc_id)
         if document is None:
             raise UnknownDocument(f"no document {doc_id}")
         self.db, self.doc_id, self.layers = db, doc_id, layer_names
         self.text = document["text"]
         self.title = document["title"]
-        self.editor = Editor(db, GOLD, doc_id)
+        self.editor = Editor(db, adjudicator, doc_id, layer=GOLD)
         self.reload()
 
     def reload(self) -> None:

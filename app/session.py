@@ -91,7 +91,7 @@ class AnnotationSession:
     """
 
     def __init__(self, db: sqlite_utils.Database, annotator: str, doc_id: int, *, read_only: str = "",
-                 advance: bool = True, seed: bool = True):
+                 advance: bool = True, layer: str | None = None):
         self.db, self.annotator, self.doc_id = db, annotator, doc_id
         document = documents.get_document(db, doc_id)
         if document is None:
@@ -101,23 +101,25 @@ class AnnotationSession:
         self.advance = advance
         """After deciding a claim (a, x), select the next pending one."""
         self.editor: Editor | None = None
-        self.model = DocumentModel(db, doc_id, self._open_layer(seed), document["text"])
+        self.layer = layer
+        """The layer edited when it is not the annotator's own (``gold``); never seeded."""
+        self.model = DocumentModel(db, doc_id, self._open_layer(), document["text"])
         self.current: int | None = None
         """The span the next action applies to."""
         self.claim: int | None = None
         """The claim that cues and sources attach to."""
 
-    def _open_layer(self, seed: bool) -> int:
+    def _open_layer(self) -> int:
         if not self.read_only:
             try:
-                self.editor = Editor(self.db, self.annotator, self.doc_id)
-                if seed:
+                self.editor = Editor(self.db, self.annotator, self.doc_id, layer=self.layer)
+                if self.layer is None:
                     self.editor.seed()  # first opening: start from the suggestions
                 return self.editor.layer_id
             except (GloseError, sqlite3.Error) as exc:  # busy past the timeout, disk full...
                 self.editor = None
                 self.read_only = f"your layer could not be prepared ({reason(exc)}); reopen to retry"
-        own = layers.find_layer(self.db, self.annotator)
+        own = layers.find_layer(self.db, self.layer or self.annotator)
         if own is not None and spans.has_annotations(self.db, self.doc_id, own):
             return own
         return layers.find_layer(self.db, SUGGESTIONS) or own or 0

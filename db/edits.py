@@ -62,15 +62,21 @@ def _spoken(action: str) -> str:
 
 
 class Editor:
-    """The changes one annotator makes to one document, in their own layer (the
-    annotator named ``gold`` writes the adjudicated layer ``gold``)."""
+    """The changes one annotator makes to one document, in their own layer, or with
+    ``layer=GOLD`` in the adjudicated layer. Undo and redo take back this annotator's
+    actions in that layer only; the document's status is the layer's (gold's status
+    is "adjudicated" or not, whoever adjudicates)."""
 
-    def __init__(self, db: sqlite_utils.Database, annotator: str, doc_id: int):
+    def __init__(self, db: sqlite_utils.Database, annotator: str, doc_id: int, *, layer: str | None = None):
         self.db, self.doc_id = db, doc_id
         with write(db):
             self.annotator_id = layers.annotator_id(db, annotator)
-            self.layer_id = layers.layer_id(db, annotator, kind=GOLD if annotator == GOLD else ANNOTATOR,
-                                            annotator=annotator)
+            if layer is None:
+                self.layer_id = layers.layer_id(db, annotator, kind=ANNOTATOR, annotator=annotator)
+                self.status_id = self.annotator_id
+            else:
+                self.layer_id = layers.layer_id(db, layer, kind=GOLD if layer == GOLD else None)
+                self.status_id = layers.annotator_id(db, layer)  # the status is the layer's own
 
     # --- Actions (each one transaction, returns its group number) -----------
 
@@ -103,7 +109,7 @@ class Editor:
                     [self.layer_id, PENDING, self.layer_id, self.layer_id, self.doc_id, source])
             self.db.execute(
                 "INSERT INTO doc_status (doc_id, annotator_id, status) VALUES (?, ?, ?)",
-                [self.doc_id, self.annotator_id, IN_PROGRESS])
+                [self.doc_id, self.status_id, IN_PROGRESS])
             self._log(grp, "do", "seed", None, None, None, {"from_layer": SUGGESTIONS})
             return True
 
@@ -214,10 +220,10 @@ class Editor:
     def set_status(self, status: str) -> int:
         with self.action() as grp:
             key = self.db.execute("SELECT rowid FROM doc_status WHERE doc_id = ? AND annotator_id = ?",
-                                  [self.doc_id, self.annotator_id]).fetchone()
+                                  [self.doc_id, self.status_id]).fetchone()
             if key is None:
                 self._insert(grp, "set_status", "doc_status", {
-                    "doc_id": self.doc_id, "annotator_id": self.annotator_id, "status": status})
+                    "doc_id": self.doc_id, "annotator_id": self.status_id, "status": status})
             else:
                 self._update(grp, "set_status", "doc_status", key[0], {"status": status, "updated_at": _now()})
             return grp
@@ -229,9 +235,9 @@ class Editor:
         undo: list[int] = []
         redo: list[int] = []
         for grp, kind, ref in self.db.execute(
-                "SELECT grp, kind, ref_grp FROM events WHERE annotator_id = ? AND doc_id = ?"
+                "SELECT grp, kind, ref_grp FROM events WHERE annotator_id = ? AND doc_id = ? AND layer_id = ?"
                 " AND action NOT IN ('seed') GROUP BY grp ORDER BY min(id)",
-                [self.annotator_id, self.doc_id]):
+                [self.annotator_id, self.doc_id, self.layer_id]):
             if kind == "do":
                 undo.append(grp)
                 redo.clear()
@@ -393,7 +399,7 @@ class Editor:
         if row is None:
             raise EditRefused(f"that {noun} no longer exists (changed in another window?); nothing was changed")
         owner = {"spans": ("layer_id", self.layer_id), "relations": ("layer_id", self.layer_id),
-                 "doc_status": ("annotator_id", self.annotator_id)}.get(table)
+                 "doc_status": ("annotator_id", self.status_id)}.get(table)
         if owner and (row[owner[0]] != owner[1] or row["doc_id"] != self.doc_id):
             raise EditRefused(f"that {noun} is not yours (another layer or document); nothing was changed")
         return row
@@ -407,7 +413,7 @@ class Editor:
     def status(self) -> str | None:
         """This annotator's status for the document (None before it was first opened)."""
         row = self.db.execute("SELECT status FROM doc_status WHERE doc_id = ? AND annotator_id = ?",
-                              [self.doc_id, self.annotator_id]).fetchone()
+                              [self.doc_id, self.status_id]).fetchone()
         return row[0] if row else None
 
     def _new_group(self) -> int:

@@ -177,7 +177,7 @@ async def test_e_opens_gold_for_an_edit_and_the_annotator_agrees_with_gold(db, d
         await pilot.press("j", "n", "1", "a", "e")  # decide, then edit gold in the article
         await pilot.pause()
         article = app.screen
-        assert isinstance(article, ArticleScreen) and article.annotator == "gold"
+        assert isinstance(article, ArticleScreen) and article.edited_layer == "gold"
         assert len(article.model.spans) == 7  # what was taken, no suggestions seeded on top
         await pilot.press("n", "n", "X", "backspace")  # reject the second claim (only) in gold
         await pilot.pause()
@@ -245,3 +245,34 @@ async def test_a_sample_article_from_two_annotators_to_a_gold_export(db, db_path
         {(s["start"], s["end"], s["label"]) for s in alice["spans"] if s["label"] in kept}
     assert conn.execute("SELECT count(DISTINCT grp) FROM events e JOIN layers l ON l.id = e.layer_id"
                         " WHERE l.name = 'gold' AND e.action = 'adjudicate'").fetchone()[0] == disagreements + 1
+
+
+async def test_two_adjudicators_at_once_each_undo_only_their_own_decisions(db, db_path):
+    """Two adjudicators on one document, each with a connection of their own (as two
+    processes): a decision of one is never taken back by the other's undo."""
+    from glose.adjudication import Adjudication
+    from glose.db.connection import open_db
+
+    doc = build(db)
+    await annotate(db_path, doc, "alice", ["n", "a", "a"])
+    await annotate(db_path, doc, "bob", ["n", "a", "x"])
+    carol = Adjudication(open_db(db_path), doc, ["alice", "bob"], "carol")
+    dave = Adjudication(open_db(db_path), doc, ["alice", "bob"], "dave")
+    carol.take([carol.items[0]], ["alice"])  # the disagreement (its source, ONU, comes with it)
+    dave.reload()
+    undecided = dave.agreed_undecided()
+    dave.take(undecided)  # the agreed items left: the newest decision in the file
+    assert carol.undo() == "adjudicate"  # carol takes back hers, not dave's newer one
+    first = next(i for i in carol.items if "la trêve" in carol.text[i.first.span["start"]:i.first.span["end"]])
+    assert first.decision is None
+    assert all(item.decision == "accepted" for item in carol.items if item.first.span["id"] in
+               {u.first.span["id"] for u in undecided})
+    assert dave.undo() == "adjudicate" and dave.undo() is None and carol.undo() is None
+    carol.reload()
+    assert all(item.decision is None for item in carol.items)
+    carol.take(carol.items)
+    carol.finish()
+    status = sqlite3.connect(db_path).execute(
+        "SELECT a.name, st.status FROM doc_status st JOIN annotators a ON a.id = st.annotator_id"
+        " WHERE a.name IN ('gold', 'carol')").fetchall()
+    assert status == [("gold", "done")]  # the document is adjudicated; carol's own status is untouched

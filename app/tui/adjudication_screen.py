@@ -85,7 +85,7 @@ class AdjudicationScreen(Screen):
 
     def on_mount(self) -> None:
         try:
-            self.adjudication = Adjudication(self.glose.db, self.doc_id, self.layer_names)
+            self.adjudication = Adjudication(self.glose.db, self.doc_id, self.layer_names, self.glose.annotator)
         except (GloseError, sqlite3.Error) as exc:
             self.app.notify(f"Cannot adjudicate document {self.doc_id}: {reason(exc)}", severity="error")
             self.app.pop_screen()
@@ -215,7 +215,7 @@ class AdjudicationScreen(Screen):
     def action_edit_gold(self) -> None:
         from glose.tui.article_screen import ArticleScreen
 
-        self.app.push_screen(ArticleScreen(self.doc_id, annotator=GOLD))
+        self.app.push_screen(ArticleScreen(self.doc_id, layer=GOLD))
 
     def on_screen_resume(self) -> None:
         """Back from editing gold: show what it holds now."""

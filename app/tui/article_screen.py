@@ -33,7 +33,7 @@ from glose.session import AnnotationSession, Confirm, Edit, Outcome, Refusal, re
 from glose.tui.help import HelpGroups, KeyRow
 from glose.tui.hint_mode import HintModeScreen, hint_labels
 from glose.tui.modals import ChoiceModal, PromptModal
-from glose.vocabulary import ACCEPTED, CUE, GOLD, MENTION_LABELS, PENDING, REJECTED, SOURCE, SPAN_LABELS
+from glose.vocabulary import ACCEPTED, CUE, MENTION_LABELS, PENDING, REJECTED, SOURCE, SPAN_LABELS
 from glose.widgets.article_view import ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
 from glose.widgets.legend import Legend
@@ -172,12 +172,12 @@ class ArticleScreen(Screen):
     POLL_S = 1.0
     """How often the screen looks for changes made by other processes."""
 
-    def __init__(self, doc_id: int, *, annotator: str | None = None):
-        """``annotator``: whose layer (default: the app's annotator; ``gold`` from the
-        adjudication screen, which is never seeded from the suggestions)."""
+    def __init__(self, doc_id: int, *, layer: str | None = None):
+        """``layer``: the layer to edit when it is not the annotator's own (``gold``,
+        from the adjudication screen; never seeded from the suggestions)."""
         super().__init__()
         self.doc_id = doc_id
-        self.annotator = annotator
+        self.edited_layer = layer
         self._waiting: tuple[Edit, float] | None = None
         self._data_version = 0
         self._search = ""
@@ -193,10 +193,9 @@ class ArticleScreen(Screen):
 
     def on_mount(self) -> None:
         try:
-            self.annotator = self.annotator or self.glose.annotator
-            self.session = AnnotationSession(self.glose.db, self.annotator, self.doc_id, seed=self.annotator != GOLD,
+            self.session = AnnotationSession(self.glose.db, self.glose.annotator, self.doc_id, layer=self.edited_layer,
                                              read_only=self.glose.read_only, advance=self.glose.advance)
-            position = documents.reading_position(self.glose.db, self.doc_id, self.annotator)
+            position = documents.reading_position(self.glose.db, self.doc_id, self.glose.annotator)
         except (GloseError, sqlite3.Error) as exc:
             self.app.notify(f"Cannot open document {self.doc_id}: {reason(exc)}", severity="error")
             self.app.pop_screen()
@@ -211,7 +210,7 @@ class ArticleScreen(Screen):
         panel.set_claims(model.claim_rows())
         panel.border_title = "claims · ? pending ✓ accepted ✗ rejected · D direct I indirect M mixed"
         status = self.query_one(StatusLine)
-        status.annotator = self.annotator
+        status.annotator = self.glose.annotator + (f" in {self.edited_layer}" if self.edited_layer else "")
         view.focus()
         view.move_caret(position)  # where the annotator left it
         self._data_version = self._read_data_version()
