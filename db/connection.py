@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections import Counter
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -51,12 +51,13 @@ def open_db(path: str | os.PathLike, *, create: bool = True, access: str = "writ
     if path.is_dir():
         raise DatabaseRefused(f"{path}: is a directory, not a glose database")
     exists = path.exists() and path.stat().st_size > 0
-    if exists and not _open_here(path):
+    if exists:
         # Reading the header opens and closes the file, and a close() drops every POSIX
         # lock this process holds on it: with a connection of ours open, another
         # process could then checkpoint and delete the WAL under it. That connection
         # already vouches for the file, so the header is read only when none is open.
-        _check_header(path)
+        if not _open_here(path):
+            _check_header(path)
     elif not create:
         state = "is empty" if path.exists() else "does not exist"
         raise DatabaseRefused(f"{path}: {state}, no documents yet; start with 'glose import PATH...'")
@@ -138,26 +139,27 @@ def why_not_writable(path: Path) -> str | None:
     return None
 
 
-_OPEN: Counter[tuple[int, int]] = Counter()
-"""Connections of this process open per file (device, inode)."""
+_OPEN: dict[tuple[int, int], weakref.WeakSet] = {}
+"""This process's open connections per file (device, inode); one that is garbage
+collected without close() leaves by itself."""
 _OPEN_LOCK = threading.Lock()
 
 
 class _TrackedConnection(sqlite3.Connection):
-    """A connection that counts itself in ``_OPEN`` until it is closed."""
+    """A connection that stands in ``_OPEN`` until it is closed (or collected)."""
 
     _inode: tuple[int, int] | None = None
 
     def track(self, inode: tuple[int, int]) -> None:
         with _OPEN_LOCK:
-            _OPEN[inode] += 1
+            _OPEN.setdefault(inode, weakref.WeakSet()).add(self)
         self._inode = inode
 
     def close(self) -> None:
         inode, self._inode = self._inode, None
         if inode is not None:
             with _OPEN_LOCK:
-                _OPEN[inode] -= 1
+                _OPEN[inode].discard(self)
         super().close()
 
 
@@ -169,7 +171,7 @@ def _inode(path: Path) -> tuple[int, int]:
 def _open_here(path: Path) -> bool:
     """Whether this process holds an open connection to the file."""
     with _OPEN_LOCK:
-        return _OPEN[_inode(path)] > 0
+        return bool(_OPEN.get(_inode(path)))
 
 
 def _connect(path: Path, *, read_only: bool, busy_timeout_ms: int) -> sqlite3.Connection:

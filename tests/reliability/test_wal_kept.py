@@ -25,3 +25,14 @@ def test_opening_the_file_again_in_this_process_keeps_the_wal_of_the_open_connec
     assert run_glose("stats", db=db_path).returncode == 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+def test_a_read_only_opening_beside_an_open_connection_still_finds_the_file(db_path):
+    from glose.db.connection import open_db
+
+    db = open_db(db_path)
+    build(db)
+    other = open_db(db_path, create=False, access="read")  # it once said "no documents yet"
+    assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    other.close()
+    db.close()
