@@ -10,15 +10,21 @@ so that the item counts as decided and nothing of it is exported. No Textual her
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from glose import errors
 from glose.db import documents, layers, spans
 from glose.db.edits import Editor
 from glose.db.spans import SpanRow, half_overlap
-from glose.errors import UnknownDocument
+from glose.errors import GloseError, UnknownDocument
 from glose.vocabulary import ACCEPTED, CLAIM, CUE, DONE, ENTITY_LABELS, GOLD, REJECTED, SAID_BY
+
+
+class SavedButUnread(GloseError):
+    """A decision was committed, but reading the document again failed."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class Item:
     versions: dict[str, Version] = field(default_factory=dict)
     decision: str | None = None
     """What gold holds for it: "accepted" or "rejected" (neither), None: undecided."""
+    gold: list[int] = field(default_factory=list)
+    """The gold spans that decide it (replaced by a new decision)."""
 
     @property
     def first(self) -> Version:
@@ -90,9 +98,12 @@ class Adjudication:
                 item = Item(kind)
                 self.items.append(item)
             item.versions[name] = version
-        gold = [s for s in spans.spans_of(self.db, self.doc_id, self.editor.layer_id)]
+        gold = spans.spans_of(self.db, self.doc_id, self.editor.layer_id)
         for item in self.items:
+            # A claim is decided by a gold claim, an entity by a gold entity (not by the
+            # SOURCE mention a claim brought along).
             decided = [s for s in gold if _kind(s) == item.kind and any(_close(s, v.span) for v in item.versions.values())]
+            item.gold = [s["id"] for s in decided]
             if decided:
                 item.decision = ACCEPTED if any(s["state"] == ACCEPTED for s in decided) else REJECTED
         # Disagreements first, then in reading order.
@@ -113,6 +124,7 @@ class Adjudication:
         """Put the versions of these layers (all layers: None) of the items into gold."""
         rows: list[dict] = []
         links: list[tuple[int, int, str]] = []
+        replacing = [span_id for item in items for span_id in item.gold]
         for item in items:
             chosen = [v for name, v in item.versions.items() if layer_names is None or name in layer_names]
             distinct: dict[tuple, list[str]] = {}
@@ -126,19 +138,27 @@ class Adjudication:
                 links += [(head, _add(rows, source, origin), SAID_BY) for source in version.sources]
         if not rows:
             return 0
-        self.editor.take(rows, links)
-        self.reload()
+        self.editor.take(rows, links, replacing=replacing)
+        self._read_back()
         return len(rows)
 
     def neither(self, item: Item) -> None:
         """Decide that gold has none of the item's versions."""
-        self.editor.take([_row(item.first.span, list(item.versions))], [], state=REJECTED, action="adjudicate_none")
-        self.reload()
+        self.editor.take([_row(item.first.span, list(item.versions))], [], state=REJECTED, action="adjudicate_none",
+                         replacing=item.gold)
+        self._read_back()
 
     def undo(self) -> str | None:
         action = self.editor.undo()
-        self.reload()
+        self._read_back()
         return action
+
+    def _read_back(self) -> None:
+        """Read the items again after a committed decision."""
+        try:
+            self.reload()
+        except sqlite3.Error as exc:
+            raise SavedButUnread(f"saved, but the screen could not read it back: {errors.describe(exc)}") from exc
 
     def finish(self) -> None:
         """Mark the document adjudicated."""
@@ -159,8 +179,8 @@ def _add(rows: list[dict], span: SpanRow, origin: list[str]) -> int:
     return len(rows) - 1
 
 
-def _kind(span: SpanRow) -> str:
-    return "claim" if span["label"] == CLAIM else "entity"
+def _kind(span: SpanRow) -> str | None:
+    return "claim" if span["label"] == CLAIM else "entity" if span["label"] in ENTITY_LABELS else None
 
 
 def _close(a: SpanRow, b: SpanRow) -> bool:

@@ -195,18 +195,22 @@ class Editor:
             return grp
 
     def take(self, spans: list[dict], links: list[tuple[int, int, str]], *, state: str = ACCEPTED,
-             action: str = "adjudicate") -> list[int]:
+             action: str = "adjudicate", replacing: list[int] | None = None) -> list[int]:
         """Put spans (``start``, ``end``, ``label``, ``attrs``) and links between them
-        (indexes into ``spans``) into the layer, as one action. A span the layer
-        already holds with the same bounds and label is reused (and set to ``state``)."""
+        (indexes into ``spans``) into the layer, as one action. ``replacing``: spans of
+        the layer this decision replaces; they, their links and the cue and sources
+        only they link to are rejected first. A span the layer already holds with the
+        same bounds and label is reused, with the new state and attributes."""
         with self.action() as grp:
+            self._reject_with_frames(grp, action, replacing or [])
             ids = []
             for span in spans:
                 row = self.db.execute(
                     "SELECT id FROM spans WHERE doc_id = ? AND layer_id = ? AND start = ? AND end = ? AND label = ?",
                     [self.doc_id, self.layer_id, span["start"], span["end"], span["label"]]).fetchone()
                 if row is not None:
-                    self._update(grp, action, "spans", row[0], {"state": state})
+                    self._update(grp, action, "spans", row[0], {
+                        "state": state, "attrs": json.dumps(span.get("attrs") or {}, ensure_ascii=False)})
                     ids.append(row[0])
                     continue
                 ids.append(self._insert(grp, action, "spans", {
@@ -216,6 +220,20 @@ class Editor:
             for head, child, label in links:
                 self._link(grp, ids[head], ids[child], label)
             return ids
+
+    def _reject_with_frames(self, grp: int, action: str, span_ids: list[int]) -> None:
+        """Reject these spans, every link from or to them, and the spans they link to
+        that nothing else (accepted) links to."""
+        for span_id in span_ids:
+            self._own("spans", span_id)
+            links = self.db.execute("SELECT id, head_id, child_id FROM relations WHERE layer_id = ?"
+                                    " AND (head_id = ? OR child_id = ?)", [self.layer_id, span_id, span_id]).fetchall()
+            for rel_id, head, child in links:
+                self._update(grp, action, "relations", rel_id, {"state": REJECTED})
+                if head == span_id and not self.db.execute(
+                        "SELECT 1 FROM relations WHERE child_id = ? AND state != ? LIMIT 1", [child, REJECTED]).fetchone():
+                    self._update(grp, action, "spans", child, {"state": REJECTED})
+            self._update(grp, action, "spans", span_id, {"state": REJECTED})
 
     def set_status(self, status: str) -> int:
         with self.action() as grp:

@@ -276,3 +276,31 @@ async def test_two_adjudicators_at_once_each_undo_only_their_own_decisions(db, d
         "SELECT a.name, st.status FROM doc_status st JOIN annotators a ON a.id = st.annotator_id"
         " WHERE a.name IN ('gold', 'carol')").fetchall()
     assert status == [("gold", "done")]  # the document is adjudicated; carol's own status is untouched
+
+
+async def test_a_new_decision_replaces_the_last_one_and_undo_brings_it_back(db, db_path):
+    from glose.adjudication import Adjudication
+
+    doc = build(db)
+    await annotate(db_path, doc, "alice", ["n", "a"])  # the first claim, direct
+    await annotate(db_path, doc, "bob", ["n", "t", "a"])  # the same claim, made indirect
+    adjudication = Adjudication(db, doc, ["alice", "bob"], "carol")
+    peace = next(i for i in adjudication.items if i.kind == "claim" and len(i.versions) == 2)
+
+    def gold_claims():
+        return [(state, json.loads(attrs)) for state, attrs in db.execute(
+            "SELECT s.state, s.attrs FROM spans s JOIN layers l ON l.id = s.layer_id"
+            " WHERE l.name = 'gold' AND s.label = 'CLAIM' AND s.start = ?", [peace.first.span["start"]])]
+
+    adjudication.take([peace], ["alice"])
+    assert gold_claims() == [("accepted", {"quote_type": "direct", "from": ["alice"]})]
+    peace = next(i for i in adjudication.items if i.kind == "claim" and len(i.versions) == 2)
+    adjudication.take([peace], ["bob"])  # changed my mind
+    assert gold_claims() == [("accepted", {"quote_type": "indirect", "from": ["bob"]})]
+    links = db.execute("SELECT r.label, r.state FROM relations r JOIN layers l ON l.id = r.layer_id"
+                       " WHERE l.name = 'gold' AND r.state = 'accepted'").fetchall()
+    assert sorted(links) == [("CUE", "accepted"), ("SAID_BY", "accepted")]  # not two of each
+    adjudication.neither(next(i for i in adjudication.items if i.kind == "claim" and len(i.versions) == 2))
+    assert [state for state, _ in gold_claims()] == ["rejected"]
+    assert adjudication.undo() == "adjudicate_none" and adjudication.undo() == "adjudicate"
+    assert gold_claims() == [("accepted", {"quote_type": "direct", "from": ["alice"]})]

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from glose.adjudication import Adjudication, Item, describe
+from glose.adjudication import Adjudication, Item, SavedButUnread, describe
 from glose.errors import GloseError
 from glose.plaintext import one_line
 from glose.session import reason
@@ -150,12 +150,15 @@ class AdjudicationScreen(Screen):
             return
         row = self.query_one(DataTable).cursor_row
         try:
-            run()
-        except (GloseError, sqlite3.Error) as exc:
+            said = run()
+        except SavedButUnread as exc:
+            self.notify(str(exc), severity="error")
+            return
+        except (GloseError, sqlite3.Error) as exc:  # rolled back: the screen still shows the file
             self.notify(f"Not saved: {reason(exc)}", severity="error")
             return
         self._show(keep=row)
-        self.notify(done, timeout=2)
+        self.notify(said if isinstance(said, str) else done, timeout=2)
 
     # --- Actions ----------------------------------------------------------------------
 
@@ -202,8 +205,7 @@ class AdjudicationScreen(Screen):
             table.move_cursor(row=found)
 
     def action_undo(self) -> None:
-        outcome: list[str | None] = []
-        self._decide(lambda: outcome.append(self.adjudication.undo()), "undone")
+        self._decide(lambda: "undone" if self.adjudication.undo() else "Nothing to undo", "undone")
 
     def action_finish(self) -> None:
         left = sum(i.decision is None for i in self.adjudication.items)
