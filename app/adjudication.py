@@ -20,6 +20,7 @@ from glose.db import documents, layers, spans
 from glose.db.edits import Editor
 from glose.db.spans import SpanRow, half_overlap
 from glose.errors import GloseError, UnknownDocument
+from glose.plaintext import cut
 from glose.vocabulary import ACCEPTED, CLAIM, CUE, DONE, ENTITY_LABELS, GOLD, REJECTED, SAID_BY
 
 
@@ -216,7 +217,7 @@ def describe(version: Version | None, text: str) -> str:
         return "—"
     span = version.span
     shown = " ".join(text[span["start"]:span["end"]].split())
-    parts = [f"[{span['label']}] {shown if len(shown) <= 60 else shown[:59] + '…'}"]
+    parts = [f"[{span['label']}] {cut(shown, 60)}"]
     if version.sources:
         parts.append("— " + ", ".join(" ".join(text[s["start"]:s["end"]].split()) for s in version.sources))
     if version.cue is not None:

@@ -1,7 +1,7 @@
 """brat standoff (``.txt`` + ``.ann``) read into glose's spans and relations.
 
-- ``T`` lines are spans; a discontinuous one (``start end;start end``) is stored as
-  one span over its whole extent (glose spans are contiguous), and counted.
+- ``T`` lines are spans; a discontinuous one (``start end;start end``) becomes one
+  glose span per piece (glose spans are contiguous), the pieces sharing ``part_of``.
 - ``E`` lines are events: an attribution (trigger plus roles) becomes a claim frame,
   Content → CLAIM, Cue → CUE (a CUE relation from the claim), Source → SOURCE (a
   SAID_BY relation). The trigger itself (``Attribution``) is not a span of glose.
@@ -86,7 +86,7 @@ def read_ann(text: str, ann: str, *, label_map: dict[str, str] | None = None) ->
         kind = ident[:1]
         try:
             if kind == "T":
-                spec, _, shown = rest.partition("\t")
+                spec = rest.partition("\t")[0]
                 name, _, ranges = spec.partition(" ")
                 pieces = [tuple(int(x) for x in piece.split()) for piece in ranges.split(";")]
                 if not pieces or any(len(p) != 2 or not 0 <= p[0] <= p[1] <= len(text) for p in pieces):

@@ -20,7 +20,7 @@ from glose.db.connection import open_db
 from glose.errors import GloseError, UnknownLayer, UsageError, describe
 from glose.plaintext import visible
 from glose.settings import Settings
-from glose.vocabulary import SUGGESTIONS
+from glose.vocabulary import GOLD, SUGGESTIONS
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     args.annotator = args.annotator or args.settings.annotator
     if visible(args.annotator) != args.annotator:
         parser.error("the annotator name ($GLOSE_ANNOTATOR or login) has control characters; use --annotator")
+    if args.annotator in (SUGGESTIONS, GOLD):  # layers of their own: gold is written by adjudicating
+        parser.error(f"{args.annotator!r} is a layer's name, not an annotator's; gold is written from the"
+                     " adjudication screen (j in the document list)")
     run = getattr(args, "run", cmd_open)
     if not hasattr(args, "doc"):
         args.doc = None

@@ -382,7 +382,7 @@ OPENING_QUOTES, CLOSING_QUOTES = "«“\"", "»”\""
 CLAUSE_MARKS = ",;:.!?«»()—…"
 """What ends a clause, for `(` and `)`."""
 
-_AUX = r"(?:a|ont|avait|avaient|aurait|auraient|avait|va|vont)"
+_AUX = r"(?:a|ont|avait|avaient|aurait|auraient|va|vont)"
 _INVERTED = r"(?:(?:-t)?-(?:il|elle|ils|elles|on))"
 _CUE_AFTER = re.compile(
     rf"[^\S\n]*[»”\"]?[^\S\n]*,?[^\S\n]*({_AUX}{_INVERTED}?[^\S\n]+\w+|\w+{_INVERTED}|selon|d['’]après|\w+)", re.I)

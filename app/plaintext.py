@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
+
 STAND_INS = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x0A}
 """For ``str.translate``: each C0 control but the newline, DEL, each C1 control (CSI
 among them, which some terminals obey) and each bidirectional override or isolate
@@ -31,3 +33,18 @@ def one_line(text: str) -> str:
     """``text`` on one line for a label or a status: control characters replaced,
     whitespace runs (newlines included) collapsed to one space."""
     return " ".join(_SURROGATES.sub("\ufffd", text).translate(STAND_INS).split())
+
+
+def cut(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells (wide characters take two), with an
+    ellipsis when cut."""
+    if cell_len(text) <= width:
+        return text
+    cut, cells = [], 0
+    for character in text:
+        size = cell_len(character)
+        if cells + size > width - 1:
+            break
+        cut.append(character)
+        cells += size
+    return "".join(cut) + "…"

@@ -23,6 +23,7 @@ from glose.db.edits import Editor
 from glose.db.spans import SpanRow
 from glose.document_model import Changes, DocumentModel, start_of
 from glose.errors import GloseError, UnknownDocument, describe
+from glose.plaintext import cut
 from glose.vocabulary import (
     ACCEPTED,
     CLAIM,
@@ -193,7 +194,7 @@ class AnnotationSession:
         if claim is None:
             return ""
         text = self.model.span_text(claim)
-        return text if len(text) <= width else text[:width - 1] + "…"
+        return cut(text, width)
 
     def pending_counts(self) -> tuple[int, int]:
         """(pending claims, pending entities and source mentions): counted apart."""

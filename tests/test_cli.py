@@ -311,3 +311,9 @@ def test_global_options_before_or_after_the_command_version_and_dash_for_stdout(
     refused = run_glose(db=after)  # the app, with no terminal
     assert refused.returncode == 2 and "the app needs a terminal" in refused.stderr
     assert "\x1b" not in refused.stdout
+
+
+def test_gold_and_suggestions_are_not_annotator_names(run_glose):
+    for reserved in ("gold", "suggestions"):
+        refused = run_glose("--annotator", reserved, "stats")
+        assert refused.returncode == 2 and "a layer's name, not an annotator's" in refused.stderr

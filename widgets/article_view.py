@@ -139,10 +139,7 @@ class _SpanIndex:
             lowest = min(lowest, index)
         running = self.max_ends[lowest - 1] if lowest else 0
         self.max_ends[lowest:] = accumulate(self.ends[lowest:], max, initial=running)
-        if lowest == 0:
-            del self.max_ends[0]  # the initial value
-        else:
-            del self.max_ends[lowest]
+        del self.max_ends[lowest]  # accumulate's initial value, already in place
 
     def meeting(self, start: int, end: int) -> list[int]:
         """Ids of the highlights that overlap [start, end), outer ones first."""

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from glose.plaintext import one_line
+from glose.plaintext import cut, one_line
 from glose.vocabulary import DIRECT, INDIRECT, MIXED, PENDING
 from glose.widgets.data import STATE_MARKS, ClaimRow
 
@@ -252,14 +252,14 @@ class ClaimsPanel(ScrollView, can_focus=True):
         source = one_line(claim.source)
         cue = one_line(claim.cue)
         source_part = (
-            (_truncate(source, max(6, self._row_width * 2 // 5)), self._style("source"))
+            (cut(source, max(6, self._row_width * 2 // 5)), self._style("source"))
             if source
             else (NO_SOURCE, self._style("no-source"))
         )
-        cue_part = (_truncate(cue, max(4, self._row_width // 5)), self._style("cue"))
+        cue_part = (cut(cue, max(4, self._row_width // 5)), self._style("cue"))
         tail = Text.assemble(" — ", source_part, *((" · ", cue_part) if cue else ()), end="")
         excerpt_width = max(1, self._row_width - 3 - tail.cell_len)
-        excerpt = _truncate(one_line(claim.excerpt), excerpt_width)
+        excerpt = cut(one_line(claim.excerpt), excerpt_width)
         excerpt += " " * (excerpt_width - cell_len(excerpt))
         return Text.assemble((STATE_MARKS[state], self._style(state)), quote, " ", excerpt, tail,
                              end="", no_wrap=True)
@@ -309,17 +309,3 @@ class ClaimsPanel(ScrollView, can_focus=True):
 
 
 _PLAIN = Style()
-
-
-def _truncate(text: str, width: int) -> str:
-    """`text` cut to `width` cells, with an ellipsis when cut."""
-    if cell_len(text) <= width:
-        return text
-    cut, cells = [], 0
-    for character in text:
-        size = cell_len(character)
-        if cells + size > width - 1:
-            break
-        cut.append(character)
-        cells += size
-    return "".join(cut) + "…"

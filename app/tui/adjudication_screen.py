@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from glose.adjudication import Adjudication, Item, SavedButUnread, describe
 from glose.errors import GloseError
-from glose.plaintext import one_line
+from glose.plaintext import cut, one_line
 from glose.session import reason
 from glose.tui.help import HelpGroups, KeyRow
 from glose.vocabulary import ACCEPTED, GOLD, REJECTED
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from glose.tui.app import GloseApp
 
 MARKS = {ACCEPTED: "✓", REJECTED: "✗"}
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 class AdjudicationScreen(Screen):
@@ -117,7 +113,7 @@ class AdjudicationScreen(Screen):
         table.clear()
         for item in adjudication.items:
             mark = MARKS[item.decision] if item.decision else ("=" if item.agreed(self.layer_names) else "≠")
-            table.add_row(Text(mark), *(Text(_cut(one_line(describe(item.versions.get(name), adjudication.text)),
+            table.add_row(Text(mark), *(Text(cut(one_line(describe(item.versions.get(name), adjudication.text)),
                                              self._width)) for name in self.layer_names))
         if adjudication.items:
             table.move_cursor(row=max(0, min(row, len(adjudication.items) - 1)))
