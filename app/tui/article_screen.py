@@ -286,7 +286,7 @@ class ArticleScreen(Screen):
                 self.notify(outcome.message, severity="warning")
         elif isinstance(outcome, Confirm):
             edit = outcome.edit
-            self.app.push_screen(ChoiceModal(outcome.question, [("y", "yes", True), ("n", "no", False)]),
+            self.app.push_screen(ChoiceModal(outcome.question, [("n", "no", False), ("y", "yes", True)]),
                                  lambda yes: self._run(edit) if yes else None)
         elif isinstance(outcome, Edit):
             self._run(outcome)

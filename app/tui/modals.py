@@ -32,6 +32,7 @@ def _modal_css(name: str) -> str:
         width: 70; max-width: 95%; height: auto; max-height: 80%;
         border: round $accent; background: $surface; padding: 0 1;
     }}
+    {name} > Vertical > Label {{ width: 1fr; }}
     {name} OptionList {{ height: auto; max-height: 16; }}
     {name} .help {{ color: $text-muted; }}
     {name} .error {{ color: $text-error; height: auto; }}
