@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=cmd_open)
 
     cmd = commands.add_parser("import", parents=[common], help="import .txt, .md and .jsonl files or folders")
-    cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive); - reads standard input")
     cmd.add_argument("--layer", default=None, metavar="L", type=name,
                      help="layer for spans found in .jsonl files (default: imported)")
     cmd.add_argument("--no-nlp", action="store_true",
@@ -100,8 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--encoding", metavar="ENC", help="encoding of the files (default: UTF-8, BOM or not)")
     cmd.add_argument("--max-bytes", type=positive, default=None, metavar="N",
                      help="refuse files larger than this (default: 5,000,000)")
-    cmd.add_argument("--format", choices=["auto", "brat"], default="auto",
-                     help="auto: .txt, .md and .jsonl by their suffix; brat: .ann files with the .txt beside each")
+    cmd.add_argument("--format", choices=["auto", "brat", "doccano", "labelstudio", "cas"], default="auto",
+                     help="auto: .txt, .md and .jsonl (Prodigy/spaCy) by their suffix; brat: .ann files with the"
+                          " .txt beside each; doccano: .jsonl; labelstudio: .json; cas: INCEpTION's .xmi")
     cmd.add_argument("--label-map", metavar="MAP", default="",
                      help="brat types to glose labels, e.g. Speaker=SOURCE,Quote=CLAIM,Event=- (- skips)")
     cmd.add_argument("--if-empty", action="store_true",
@@ -110,9 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = commands.add_parser("export", parents=[common], help="write a layer as Prodigy/spaCy JSONL")
     cmd.add_argument("--layer", required=True, metavar="L", type=name, help="layer to export, e.g. suggestions")
-    cmd.add_argument("--format", default="jsonl", choices=["jsonl", "brat"],
-                     help="jsonl (Prodigy/spaCy) or brat (a folder of .txt and .ann, with annotation.conf)")
-    cmd.add_argument("--out", metavar="FILE", help="output file, or folder for brat (default: standard output)")
+    cmd.add_argument("--format", default="jsonl", choices=["jsonl", "doccano", "labelstudio", "brat", "spacy", "cas"],
+                     help="jsonl (Prodigy/spaCy), doccano (.jsonl), labelstudio (.json): one file; brat (.txt and"
+                          " .ann, annotation.conf), spacy (DocBin train/dev and config.cfg), cas (INCEpTION .xmi):"
+                          " a folder")
+    cmd.add_argument("--out", metavar="FILE", help="output file (default, or -: standard output), or folder")
     cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
     cmd.add_argument("--include-rejected", action="store_true", help="also export rejected items")
     cmd.set_defaults(run=cmd_export)
@@ -236,8 +239,8 @@ def cmd_import(args) -> int:
     else:
         nlp = _load_model(args)
         tokenizer_name = f"{args.settings.spacy_model}-{nlp.meta.get('version', '?')}"
-    files, _ = importer.collect_files(args.paths, brat=args.format == "brat")
-    total_bytes = sum(p.stat().st_size for p in files)
+    files, _ = importer.collect_files(args.paths, fmt=args.format)
+    total_bytes = sum(p.stat().st_size for p in files if p != importer.STDIN)
     started = time.perf_counter()
     documents_before = count_documents(db)
     try:
@@ -247,7 +250,7 @@ def cmd_import(args) -> int:
                 layer=args.layer or importer.DEFAULT_IMPORT_LAYER, batch_size=args.batch_size,
                 n_process=args.n_process, encoding=args.encoding,
                 max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
-                brat_format=args.format == "brat", label_map=label_map,
+                fmt=args.format, label_map=label_map,
             )
     except KeyboardInterrupt:  # counted in the database: the signal may land between commit and report
         kept = count_documents(db) - documents_before
@@ -306,16 +309,15 @@ def cmd_export(args) -> int:
     from glose import exporter
 
     db = _db(args, create=False)
-    if args.format == "brat":
-        if not args.out:
-            raise UsageError("--format brat writes a folder: name it with --out DIR")
+    if args.format in exporter.FOLDER_FORMATS:
+        if not args.out or args.out == "-":
+            raise UsageError(f"--format {args.format} writes a folder: name it with --out DIR")
         try:
-            count = exporter.write_brat(db, args.layer, Path(args.out), doc_ids=args.doc,
-                                        include_rejected=args.include_rejected)
+            summary = exporter.write_folder(args.format, db, args.layer, Path(args.out), doc_ids=args.doc,
+                                            include_rejected=args.include_rejected, **_folder_options(args))
         except OSError as exc:
             raise UsageError(f"cannot write {visible(args.out)}: {exc.strerror or exc}") from exc
-        console(stderr=True).print(f"wrote {count} document(s) of layer {visible(args.layer)!r} to"
-                                   f" {visible(args.out)} (brat standoff)")
+        console(stderr=True).print(f"wrote {visible(summary)} of layer {visible(args.layer)!r} to {visible(args.out)}")
         return EXIT_OK
     recs = exporter.records(db, args.layer, doc_ids=args.doc, include_rejected=args.include_rejected)
     off_tokens = 0
@@ -329,7 +331,7 @@ def cmd_export(args) -> int:
     recs = counted(recs)
     if not args.out or args.out == "-":  # - is standard output, as in most tools
         try:
-            exporter.write_jsonl(recs, sys.stdout)
+            exporter.FILE_FORMATS[args.format](recs, sys.stdout)
             sys.stdout.flush()
         except BrokenPipeError:  # `| head`: the reader has all it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -339,7 +341,7 @@ def cmd_export(args) -> int:
     part = out.with_name(out.name + ".part")
     try:
         with part.open("w", encoding="utf-8") as handle:
-            count = exporter.write_jsonl(recs, handle)
+            count = exporter.FILE_FORMATS[args.format](recs, handle)
         part.replace(out)  # never leave a half-written export under the real name
     except OSError as exc:
         with suppress(OSError):  # in a folder we cannot write, there is no .part to remove
@@ -348,6 +350,11 @@ def cmd_export(args) -> int:
     console(stderr=True).print(f"wrote {count} document(s) of layer {args.layer!r} to {visible(str(out))}")
     _warn_misaligned(off_tokens)
     return EXIT_OK
+
+
+def _folder_options(args) -> dict:
+    """The options of ``export`` that only a folder format reads."""
+    return {}
 
 
 def _warn_misaligned(count: int) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from glose import brat
+from glose import brat, cas, doccano, labelstudio
 from glose.db import documents, layers, spans
 from glose.db.spans import RelationRow, SpanRow
 from glose.errors import UnknownLayer
@@ -129,6 +129,27 @@ def write_jsonl(recs, out: IO[str]) -> int:
         out.write(json_line(rec) + "\n")
         count += 1
     return count
+
+
+FILE_FORMATS: dict[str, Callable[[Iterable[dict], IO[str]], int]] = {
+    "jsonl": write_jsonl, "doccano": doccano.write, "labelstudio": labelstudio.write,
+}
+"""--format: the formats written to one file (or standard output), from exported records."""
+FOLDER_FORMATS = ("brat", "spacy", "cas")
+"""--format: the formats written to a folder (``write_folder``)."""
+
+
+def write_folder(fmt: str, db: sqlite_utils.Database, layer: str, out: Path, *, doc_ids: list[int] | None = None,
+                 include_rejected: bool = False, **options) -> str:
+    """Write a folder format; returns what was written, for the message."""
+    if fmt == "brat":
+        count = write_brat(db, layer, out, doc_ids=doc_ids, include_rejected=include_rejected)
+        return f"{count} document(s) as brat standoff"
+    recs = records(db, layer, doc_ids=doc_ids, include_rejected=include_rejected)
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt == "cas":
+        return f"{cas.write_folder(recs, out)} document(s) as CAS XMI"
+    raise ValueError(f"unknown folder format {fmt!r}")
 
 
 def write_brat(db: sqlite_utils.Database, layer: str, out: Path, *, doc_ids: list[int] | None = None,

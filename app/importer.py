@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from glose import brat
+from glose import brat, cas, doccano, labelstudio
 from glose.db import documents, layers, spans
 from glose.db.spans import NewRelation, NewSpan
 from glose.db.transaction import write
@@ -29,6 +30,20 @@ from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, s
 from glose.vocabulary import ACCEPTED, IMPORT, PENDING, REJECTED, RELATION_LABELS, SPAN_LABELS, STATES, SUGGESTIONS
 
 SUFFIXES = (".txt", ".md", ".jsonl")
+STDIN = Path("-")
+"""``glose import -``: the standard input (JSONL when it starts with ``{``, else a text)."""
+# --format: the files each format reads, and how to name them in a message.
+FORMATS = {
+    "auto": (SUFFIXES, ".txt, .md and .jsonl"),
+    "brat": ((".ann",), "brat .ann files (with their .txt)"),
+    "doccano": ((".jsonl",), "doccano .jsonl files"),
+    "labelstudio": ((".json",), "Label Studio .json exports"),
+    "cas": ((".xmi",), "UIMA CAS .xmi files (with their TypeSystem.xml)"),
+}
+# The other tools' formats that are one file each: text in, Prodigy-style tasks out.
+_TASK_READERS: dict[str, Callable[[Path, str], list[dict]]] = {
+    "doccano": doccano.read_tasks, "labelstudio": labelstudio.read_tasks, "cas": cas.read_tasks,
+}
 STEP_ROWS = 2_000
 """At most this many annotations per write transaction (see ``_store_file``)."""
 STALE_IMPORT_S = 300
@@ -60,26 +75,28 @@ class Record:
 # --- Reading -----------------------------------------------------------------
 
 
-def collect_files(paths: Iterable[str | os.PathLike], *, brat: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Expand folders (recursively, sorted) into importable files (with ``brat``: the
-    ``.ann`` files, each read with the ``.txt`` beside it).
+def collect_files(paths: Iterable[str | os.PathLike], *, fmt: str = "auto") -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand folders (recursively, sorted) into the files ``fmt`` reads (brat: the
+    ``.ann`` files, each read with the ``.txt`` beside it); ``-`` is the standard input.
 
     Returns ``(files, problems)``: a named path that does not exist or a named
     file of another type is a problem; other types inside folders are skipped.
     """
-    suffixes = (".ann",) if brat else SUFFIXES
+    suffixes, described = FORMATS[fmt]
     files, problems = [], []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if path == STDIN and fmt != "brat":  # brat needs the .txt beside the .ann
+            files.append(path)
+        elif path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
         elif not path.exists():
             problems.append((path, "no such file or folder"))
         elif not path.is_file():
             problems.append((path, "not a regular file (a device, pipe or socket)"))
         elif path.suffix.lower() not in suffixes:
-            problems.append((path, f"unsupported file type {path.suffix or '(none)'!r}; glose imports "
-                             + ("brat .ann files (with their .txt)" if brat else ".txt, .md and .jsonl")))
+            problems.append((path, f"unsupported file type {path.suffix or '(none)'!r}; glose imports {described}"
+                             + (" (another format: --format)" if fmt == "auto" else "")))
         else:
             files.append(path)
     return files, problems
@@ -87,8 +104,11 @@ def collect_files(paths: Iterable[str | os.PathLike], *, brat: bool = False) -> 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)  # never trust st_size: /dev/zero says 0
+        if path == STDIN:
+            raw = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with path.open("rb") as handle:
+                raw = handle.read(max_bytes + 1)  # never trust st_size: /dev/zero says 0
     except OSError as exc:
         raise BadFile(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     if len(raw) > max_bytes:
@@ -97,16 +117,23 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def read_file(path: Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES,
-              label_map: dict[str, str] | None = None) -> list[Record]:
+              label_map: dict[str, str] | None = None, fmt: str = "auto") -> list[Record]:
     """Read one file into records, or raise BadFile with the reason."""
     text = _decode(_read_bytes(path, max_bytes), encoding)
+    origin = "stdin" if path == STDIN else path_text(path)
     try:
-        if path.suffix.lower() == ".ann":
+        if fmt == "brat":
             return [_brat_record(path, text, encoding, max_bytes, label_map)]
-        if path.suffix.lower() == ".jsonl":
-            return _read_jsonl(text, path_text(path))
+        if fmt in _TASK_READERS:
+            tasks = _TASK_READERS[fmt](path, text)
+            if not tasks:
+                raise BadFile("empty: no text to import")
+            return [_jsonl_record(task, origin) for task in tasks]
+        suffix = (".jsonl" if text.lstrip().startswith("{") else ".txt") if path == STDIN else path.suffix.lower()
+        if suffix == ".jsonl":
+            return _read_jsonl(text, origin)
         meta, body = split_header(text)
-        return [_text_record(body, meta, path_text(path), markdown=path.suffix.lower() == ".md")]
+        return [_text_record(body, meta, origin, markdown=suffix == ".md")]
     except BadFile:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # odd input we did not foresee
@@ -300,7 +327,7 @@ def import_paths(
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
     on_progress: Progress | None = None,
-    brat_format: bool = False,
+    fmt: str = "auto",
     label_map: dict[str, str] | None = None,
 ) -> Report:
     """Import files and folders; each file is one transaction (all or nothing).
@@ -311,7 +338,7 @@ def import_paths(
     into ``layer`` (that is how annotations come back from other tools).
     """
     report = Report()
-    files, problems = collect_files(paths, brat=brat_format)
+    files, problems = collect_files(paths, fmt=fmt)
     report.failed.extend((str(path), reason) for path, reason in problems)
     progress = _Counter(on_progress)
     pending: dict[int, _FileJob] = {}
@@ -322,7 +349,7 @@ def import_paths(
         seen: set[str] = set()
         for file_index, path in enumerate(files):
             try:
-                records = read_file(path, encoding=encoding, max_bytes=max_bytes, label_map=label_map)
+                records = read_file(path, encoding=encoding, max_bytes=max_bytes, label_map=label_map, fmt=fmt)
             except BadFile as exc:
                 report.failed.append((str(path), str(exc)))
                 progress.read(path)
