@@ -20,7 +20,7 @@ from glose.db.connection import open_db
 from glose.errors import GloseError, UnknownLayer, UsageError, describe
 from glose.plaintext import visible
 from glose.settings import Settings
-from glose.vocabulary import GOLD, SUGGESTIONS
+from glose.vocabulary import ACCEPTED, GOLD, SUGGESTIONS
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -42,6 +42,26 @@ def positive(value: str) -> int:
     return number
 
 
+def fraction(value: str) -> float:
+    """A share strictly between 0 and 1, e.g. 0.2."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < 1:
+        raise argparse.ArgumentTypeError(f"{visible(value)!r} is not a fraction between 0 and 1 (e.g. 0.2)")
+    return number
+
+
+def _split_options(cmd: argparse.ArgumentParser) -> None:
+    """--dev and --seed: how --format spacy (and train) split the documents."""
+    cmd.add_argument("--dev", type=fraction, default=0.2, metavar="F",
+                     help="spaCy corpus (--format spacy, train): share of the documents held out in dev.spacy"
+                          " to evaluate on (default: 0.2; at least one document each side)")
+    cmd.add_argument("--seed", type=int, default=0, metavar="N",
+                     help="spaCy corpus: seed of the document shuffle and of training (default: 0)")
+
+
 def names_list(value: str) -> list[str]:
     """``A,B,C``: layer names."""
     return [name(part.strip()) for part in value.split(",") if part.strip()]
@@ -52,9 +72,16 @@ def ids_list(value: str) -> list[int]:
     return [positive(part.strip()) for part in value.split(",") if part.strip()]
 
 
+def _files(action: argparse.Action) -> None:
+    """Shell completion offers file names for this argument."""
+    import shtab
+
+    action.complete = shtab.FILE  # type: ignore[attr-defined]
+
+
 def _global_options(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument("--db", metavar="PATH", default=default,
-                        help="database file (default: $GLOSE_DB, else ./glose.db)")
+    _files(parser.add_argument("--db", metavar="PATH", default=default,
+                        help="database file (default: $GLOSE_DB, else ./glose.db)"))
     parser.add_argument("--annotator", metavar="NAME", type=name, default=default,
                         help="your name as annotator (default: $GLOSE_ANNOTATOR, else your login)")
     parser.add_argument("--read-only", action="store_true", default=default if default is not None else False,
@@ -88,9 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=cmd_open)
 
     cmd = commands.add_parser("import", parents=[common], help="import .txt, .md and .jsonl files or folders")
-    cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive); - reads standard input")
+    _files(cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive); - reads standard input"))
     cmd.add_argument("--layer", default=None, metavar="L", type=name,
-                     help="layer for spans found in .jsonl files (default: imported)")
+                     help="layer for the spans files bring (default: each task's _annotator_id, else imported)")
     cmd.add_argument("--no-nlp", action="store_true",
                      help="store text and tokens only: no entities, sentences or claim suggestions")
     cmd.add_argument("--n-process", type=positive, default=1, metavar="N",
@@ -107,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="brat types to glose labels, e.g. Speaker=SOURCE,Quote=CLAIM,Event=- (- skips)")
     cmd.add_argument("--if-empty", action="store_true",
                      help="do nothing if the database already has documents")
+    _model_option(cmd)
     cmd.set_defaults(run=cmd_import)
 
     cmd = commands.add_parser("export", parents=[common], help="write a layer as Prodigy/spaCy JSONL")
@@ -115,20 +143,41 @@ def build_parser() -> argparse.ArgumentParser:
                      help="jsonl (Prodigy/spaCy), doccano (.jsonl), labelstudio (.json): one file; brat (.txt and"
                           " .ann, annotation.conf), spacy (DocBin train/dev and config.cfg), cas (INCEpTION .xmi):"
                           " a folder")
-    cmd.add_argument("--out", metavar="FILE", help="output file (default, or -: standard output), or folder")
+    _files(cmd.add_argument("--out", metavar="FILE", help="output file (default, or -: standard output), or folder"))
     cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
+    cmd.add_argument("--state", choices=["all", ACCEPTED], default="all",
+                     help="all: accepted and pending items (default); accepted: decided ones only")
+    cmd.add_argument("--only-done", action="store_true",
+                     help="only the documents the layer's annotator marked done (gold: adjudicated)")
     cmd.add_argument("--include-rejected", action="store_true", help="also export rejected items")
+    _split_options(cmd)
     cmd.set_defaults(run=cmd_export)
 
     cmd = commands.add_parser("suggest", parents=[common], help="recompute the suggestions of imported documents")
     cmd.add_argument("--doc", type=int, action="append", metavar="ID", help="only this document (repeatable)")
+    _model_option(cmd)
     cmd.set_defaults(run=cmd_suggest)
 
     cmd = commands.add_parser("eval", parents=[common], help="score a layer against a gold JSONL file")
-    cmd.add_argument("--gold", required=True, metavar="FILE", help="gold annotations, Prodigy/spaCy JSONL")
+    _files(cmd.add_argument("--gold", required=True, metavar="FILE", help="gold annotations, Prodigy/spaCy JSONL"))
     cmd.add_argument("--layer", default=SUGGESTIONS, metavar="L", type=name,
                      help="layer to score (default: suggestions)")
+    cmd.add_argument("--origin", metavar="O,O", type=names_list, default=None,
+                     help="score only the layer's items of these origins: spacy,rules (the French model's"
+                          " entities and the rules' claim frames) or model (a trained pipeline's spans, from"
+                          " suggest --model; it links no cues or sources), manual, import (default: all)")
     cmd.set_defaults(run=cmd_eval)
+
+    cmd = commands.add_parser("train", parents=[common],
+                              help="train a spaCy pipeline (ner, span_finder, spancat) on a layer")
+    cmd.add_argument("--layer", default=GOLD, metavar="L", type=name, help="layer to learn (default: gold)")
+    cmd.add_argument("--out", required=True, metavar="MODEL",
+                     help="folder for the pipeline: MODEL/model-best (for suggest --model), MODEL/model-last,"
+                          " and the corpus and config it was trained on (MODEL/corpus)")
+    cmd.add_argument("--max-steps", type=positive, default=2000, metavar="N",
+                     help="training steps at most (default: 2000; spaCy stops sooner when dev scores stall)")
+    _split_options(cmd)
+    cmd.set_defaults(run=cmd_train)
 
     cmd = commands.add_parser("assign", parents=[common], help="assign documents to annotators")
     cmd.add_argument("docs", nargs="+", metavar="DOC", help="document ids, or all")
@@ -149,12 +198,26 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("stats", parents=[common], help="documents, layers and counts")
     cmd.set_defaults(run=cmd_stats)
 
+    cmd = commands.add_parser("completion", help="print a shell completion script: glose completion bash")
+    cmd.add_argument("shell", choices=["bash", "zsh", "tcsh"], help="the shell")
+    cmd.set_defaults(run=cmd_completion)
+
     cmd = commands.add_parser("layers", parents=[common], help="list the layers, or remove one: layers rm NAME")
     cmd.add_argument("action", nargs="?", choices=["list", "rm"], default="list", help="list (default) or rm")
     cmd.add_argument("name", nargs="?", metavar="NAME", type=name, help="the layer to remove")
     cmd.add_argument("--yes", action="store_true", help="remove without asking")
     cmd.set_defaults(run=cmd_layers)
     return parser
+
+
+def cmd_completion(args) -> int:
+    """A completion script for the shell, generated from this parser (shtab), so that it
+    always knows the commands and options this glose has. Install it, for bash:
+    ``glose completion bash > ~/.local/share/bash-completion/completions/glose``."""
+    import shtab
+
+    sys.stdout.write(shtab.complete(build_parser(), shell=args.shell))
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,6 +302,9 @@ def cmd_import(args) -> int:
     else:
         nlp = _load_model(args)
         tokenizer_name = f"{args.settings.spacy_model}-{nlp.meta.get('version', '?')}"
+    if args.model and args.no_nlp:
+        raise UsageError("--model adds to the suggestions, which --no-nlp leaves out: choose one")
+    trained = _load_trained(args)
     files, _ = importer.collect_files(args.paths, fmt=args.format)
     total_bytes = sum(p.stat().st_size for p in files if p != importer.STDIN)
     started = time.perf_counter()
@@ -247,10 +313,10 @@ def cmd_import(args) -> int:
         with _ImportProgress(err, total_bytes) as progress:
             report = importer.import_paths(
                 db, args.paths, nlp=nlp, tokenizer_name=tokenizer_name,
-                layer=args.layer or importer.DEFAULT_IMPORT_LAYER, batch_size=args.batch_size,
+                layer=args.layer, batch_size=args.batch_size,
                 n_process=args.n_process, encoding=args.encoding,
                 max_bytes=args.max_bytes or importer.MAX_BYTES, on_progress=progress.update,
-                fmt=args.format, label_map=label_map,
+                fmt=args.format, label_map=label_map, model=trained,
             )
     except KeyboardInterrupt:  # counted in the database: the signal may land between commit and report
         kept = count_documents(db) - documents_before
@@ -260,6 +326,8 @@ def cmd_import(args) -> int:
     seconds = time.perf_counter() - started
     for origin, existing, what in report.duplicates:
         out.print(f"{visible(origin)}: {what}" + (f" (document {existing})" if existing else ""))
+    for path, warning in report.warnings:
+        err.print(f"glose: import: {visible(path)}: {visible(warning)}")
     for path, reason in report.failed:
         err.print(f"glose: import: {visible(path)}: {visible(reason)}")
     rate = report.words / seconds if seconds else 0
@@ -313,13 +381,13 @@ def cmd_export(args) -> int:
         if not args.out or args.out == "-":
             raise UsageError(f"--format {args.format} writes a folder: name it with --out DIR")
         try:
-            summary = exporter.write_folder(args.format, db, args.layer, Path(args.out), doc_ids=args.doc,
-                                            include_rejected=args.include_rejected, **_folder_options(args))
+            summary = exporter.write_folder(args.format, db, args.layer, Path(args.out), **_chosen(args),
+                                            **_folder_options(args))
         except OSError as exc:
             raise UsageError(f"cannot write {visible(args.out)}: {exc.strerror or exc}") from exc
         console(stderr=True).print(f"wrote {visible(summary)} of layer {visible(args.layer)!r} to {visible(args.out)}")
         return EXIT_OK
-    recs = exporter.records(db, args.layer, doc_ids=args.doc, include_rejected=args.include_rejected)
+    recs = exporter.records(db, args.layer, **_chosen(args))
     off_tokens = 0
 
     def counted(records):
@@ -343,6 +411,11 @@ def cmd_export(args) -> int:
         with part.open("w", encoding="utf-8") as handle:
             count = exporter.FILE_FORMATS[args.format](recs, handle)
         part.replace(out)  # never leave a half-written export under the real name
+        if args.format == "labelstudio":  # the project's Labeling Interface that shows what was written
+            from glose.files import write_whole
+            from glose.labelstudio import LABEL_CONFIG
+
+            write_whole(out.with_suffix(".label-config.xml"), LABEL_CONFIG)
     except OSError as exc:
         with suppress(OSError):  # in a folder we cannot write, there is no .part to remove
             part.unlink(missing_ok=True)
@@ -352,9 +425,17 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def _chosen(args) -> dict:
+    """What ``export`` writes: which documents, which states."""
+    if args.include_rejected and args.state == ACCEPTED:
+        raise UsageError(f"--include-rejected and --state {ACCEPTED} contradict each other: choose one")
+    return {"doc_ids": args.doc, "include_rejected": args.include_rejected, "accepted_only": args.state == ACCEPTED,
+            "only_done": args.only_done}
+
+
 def _folder_options(args) -> dict:
     """The options of ``export`` that only a folder format reads."""
-    return {}
+    return {"dev": args.dev, "seed": args.seed}
 
 
 def _warn_misaligned(count: int) -> None:
@@ -363,6 +444,23 @@ def _warn_misaligned(count: int) -> None:
             f"glose: export: {count} span(s) do not start or end on a token boundary; their character"
             " offsets are exact, their token_start/token_end cover them (spaCy's char_span needs"
             " alignment_mode='expand' for them)")
+
+
+def _model_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--model", metavar="MODEL", default=None,
+                     help="also suggest the entities and spans of a pipeline from glose train (its folder or"
+                          " MODEL/model-best); they are stored with origin model")
+
+
+def _load_trained(args):
+    """The pipeline --model names, or None."""
+    if not getattr(args, "model", None):
+        return None
+    from glose.nlp import load_trained
+
+    err = console(stderr=True)
+    with err.status(f"Loading {visible(args.model)}…") if err.is_terminal else nullcontext():
+        return load_trained(Path(args.model))
 
 
 def _load_model(args):
@@ -378,7 +476,7 @@ def cmd_suggest(args) -> int:
 
     db = _db(args, create=False, access="write", check=True)
     nlp = _load_model(args)
-    claims = resuggest(db, nlp, args.doc)
+    claims = resuggest(db, nlp, args.doc, model=_load_trained(args))
     console().print(f"suggestions recomputed for {len(claims)} document(s): {sum(claims.values())} claims;"
                     " annotators' layers untouched")
     return EXIT_OK
@@ -392,12 +490,29 @@ def cmd_eval(args) -> int:
     gold = Path(args.gold)
     if not gold.is_file():
         raise UsageError(f"{gold}: no such file")
-    report, problems = evaluate_layer(db, gold, args.layer)
+    report, problems = evaluate_layer(db, gold, args.layer, args.origin)
     for problem in problems:
         console(stderr=True).print(f"glose: eval: {visible(problem)}")
-    lines = [f"layer {args.layer!r} against {gold}", *format_report(report).splitlines()]
+    only = f" (origin {', '.join(args.origin)})" if args.origin else ""
+    lines = [f"layer {args.layer!r}{only} against {gold}", *format_report(report).splitlines()]
     console().print("\n".join(visible(line) for line in lines))
     return EXIT_PARTIAL if problems else EXIT_OK
+
+
+def cmd_train(args) -> int:
+    from glose import training
+
+    db = _db(args, create=False)
+    out = Path(args.out)
+    try:
+        corpus, scores = training.train(db, args.layer, out, dev=args.dev, seed=args.seed, max_steps=args.max_steps)
+    except OSError as exc:
+        raise UsageError(f"cannot write {visible(args.out)}: {exc.strerror or exc}") from exc
+    err = console(stderr=True)
+    err.print(f"corpus of layer {visible(args.layer)!r}: {visible(corpus.summary())}")
+    console().print("\n".join(visible(line) for line in training.format_scores(scores).splitlines()))
+    err.print(f"trained pipeline: {visible(str(out / 'model-best'))} (glose suggest --model {visible(args.out)})")
+    return EXIT_OK
 
 
 def cmd_assign(args) -> int:

@@ -114,8 +114,8 @@ def _task(obj) -> dict:
                 by_id[item["id"]] = span
     relations = [_relation(item, by_id, f"relations[{number}]", sidecar["relations"])
                  for number, item in enumerate(_list(obj, "relations"), start=1)]
-    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-    meta = {**{k: v for k, v in obj.items() if k not in _READ_KEYS}, **meta}
+    nested = obj.get("meta")
+    meta = {**{k: v for k, v in obj.items() if k not in _READ_KEYS}, **(nested if isinstance(nested, dict) else {})}
     return {"text": text, "meta": meta, "spans": spans, "relations": relations, "answer": "accept"}
 
 
@@ -206,7 +206,9 @@ def write(records: Iterable[dict], out: IO[str]) -> int:
 
 
 def _line(record: dict) -> dict:
-    entities, sidecar_spans, ids = [], [], {}
+    entities: list[dict] = []
+    sidecar_spans: list[dict] = []
+    ids: dict[tuple, int] = {}
 
     def entity_id(span: dict) -> int:
         key = (*_key(span), span.get("part_of"))

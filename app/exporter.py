@@ -21,8 +21,9 @@ from glose import brat, cas, doccano, labelstudio
 from glose.db import documents, layers, spans
 from glose.db.spans import RelationRow, SpanRow
 from glose.errors import UnknownLayer
+from glose.files import safe_stem, write_whole
 from glose.textnorm import json_line
-from glose.vocabulary import REJECTED
+from glose.vocabulary import ACCEPTED, PENDING, REJECTED, STATES
 
 
 def require_layer(db: sqlite_utils.Database, layer: str) -> int:
@@ -43,30 +44,42 @@ def misaligned(record: dict) -> int:
 
 
 def records(db: sqlite_utils.Database, layer: str, *, doc_ids: list[int] | None = None,
-            include_rejected: bool = False) -> Iterator[dict[str, Any]]:
-    """One Prodigy-style record per document that has anything in ``layer``.
+            include_rejected: bool = False, accepted_only: bool = False,
+            only_done: bool = False) -> Iterator[dict[str, Any]]:
+    """One Prodigy-style record per document that has anything in ``layer``:
+    its accepted items only (``accepted_only``), or accepted and pending ones (and
+    rejected ones too with ``include_rejected``); with ``only_done``, only the
+    documents the layer's annotator marked done (for gold: adjudicated).
 
     Raises UnknownLayer at once (not on first iteration) for a missing layer.
     """
     layer_id = require_layer(db, layer)
     owner = layers.owner(db, layer_id)
-    return _records(db, layer_id, doc_ids or documents.document_ids(db),
-                    annotator=owner or layer, include_rejected=include_rejected)
+    return _records(db, layer_id, _chosen(db, layer, doc_ids, only_done), annotator=owner or layer,
+                    states=_states(include_rejected, accepted_only))
 
 
-def _records(db, layer_id: int, doc_ids: list[int], *, annotator: str,
-             include_rejected: bool) -> Iterator[dict[str, Any]]:
+def _chosen(db: sqlite_utils.Database, layer: str, doc_ids: list[int] | None, only_done: bool) -> list[int]:
+    chosen = doc_ids or documents.document_ids(db)
+    done = layers.done_documents(db, layer) if only_done else None
+    return chosen if done is None else [doc for doc in chosen if doc in done]
+
+
+def _states(include_rejected: bool, accepted_only: bool) -> set[str]:
+    return {ACCEPTED} if accepted_only else set(STATES) if include_rejected else {ACCEPTED, PENDING}
+
+
+def _records(db, layer_id: int, doc_ids: list[int], *, annotator: str, states: set[str]) -> Iterator[dict[str, Any]]:
     for doc_id in doc_ids:
-        kept = spans.spans_of(db, doc_id, layer_id)
-        if not include_rejected:
-            kept = [s for s in kept if s["state"] != REJECTED]
+        kept = [s for s in spans.spans_of(db, doc_id, layer_id) if s["state"] in states]
         if kept:
-            yield record(db, doc_id, kept, spans.relations_of(db, doc_id, layer_id),
-                         annotator=annotator, include_rejected=include_rejected)
+            links = [r for r in spans.relations_of(db, doc_id, layer_id) if r["state"] in states]
+            yield record(db, doc_id, kept, links, annotator=annotator)
 
 
 def record(db: sqlite_utils.Database, doc_id: int, layer_spans: list[SpanRow], relations: list[RelationRow], *,
-           annotator: str, include_rejected: bool = False) -> dict[str, Any]:
+           annotator: str) -> dict[str, Any]:
+    """A document and the given rows of a layer (the caller chose which states)."""
     doc = documents.document(db, doc_id)
     tokens = documents.get_tokens(db, doc_id) or _tokenize(doc["text"])
     text = doc["text"]
@@ -74,20 +87,49 @@ def record(db: sqlite_utils.Database, doc_id: int, layer_spans: list[SpanRow], r
     rels = []
     for rel in relations:
         head, child = by_id.get(rel["head_id"]), by_id.get(rel["child_id"])
-        if head is None or child is None or (rel["state"] == REJECTED and not include_rejected):
+        if head is None or child is None:
             continue
         rels.append({"head": head["token_end"], "child": child["token_end"], "label": rel["label"],
                      "head_span": head, "child_span": child, "state": rel["state"]})
     meta = {**doc["meta"], "title": doc["title"], "glose_doc_id": doc_id, "text_hash": doc["text_hash"]}
-    return {
+    task = {
         "text": text,
         "meta": meta,
         "tokens": _token_dicts(text, tokens),
         "spans": list(by_id.values()),
         "relations": rels,
-        "answer": "accept",
+        "answer": answer([*by_id.values(), *rels]),
         "_annotator_id": annotator,
     }
+    return {**task, **prodigy_hashes(task)}
+
+
+def answer(items: list[dict]) -> str:
+    """Prodigy's answer for a document: ``accept`` only when every exported item is
+    accepted, ``reject`` when every one is rejected, else ``ignore`` (work not yet
+    decided: Prodigy's training commands leave ignored tasks out)."""
+    states = {item["state"] for item in items}
+    return "accept" if states == {ACCEPTED} else "reject" if states == {REJECTED} else "ignore"
+
+
+# Prodigy's hashing (prodi.gy/docs/api-loaders#hashing; the keys as prodigy.util lists them):
+# the input hash is a murmurhash of the input keys' JSON, the task hash one of the task
+# keys' JSON prefixed with the input hash. data-to-spacy and review group on them.
+INPUT_HASH_KEYS = ("text", "image", "html", "input")
+TASK_HASH_KEYS = ("spans", "label", "options", "arcs")
+
+
+def prodigy_hashes(task: dict) -> dict[str, int]:
+    input_hash = _murmur({key: task[key] for key in INPUT_HASH_KEYS if key in task})
+    task_hash = _murmur({key: task[key] for key in TASK_HASH_KEYS if key in task}, prefix=str(input_hash))
+    return {"_input_hash": input_hash, "_task_hash": task_hash}
+
+
+def _murmur(values: dict, prefix: str = "") -> int:
+    import murmurhash  # spaCy's own dependency
+    import srsly
+
+    return murmurhash.hash(prefix + srsly.json_dumps(values, sort_keys=True))
 
 
 def _token_dicts(text: str, tokens: documents.Tokens) -> list[dict]:
@@ -140,49 +182,47 @@ FOLDER_FORMATS = ("brat", "spacy", "cas")
 
 
 def write_folder(fmt: str, db: sqlite_utils.Database, layer: str, out: Path, *, doc_ids: list[int] | None = None,
-                 include_rejected: bool = False, **options) -> str:
+                 include_rejected: bool = False, accepted_only: bool = False, only_done: bool = False,
+                 **options) -> str:
     """Write a folder format; returns what was written, for the message."""
     if fmt == "brat":
-        count = write_brat(db, layer, out, doc_ids=doc_ids, include_rejected=include_rejected)
+        count = write_brat(db, layer, out, doc_ids=doc_ids, include_rejected=include_rejected,
+                           accepted_only=accepted_only, only_done=only_done)
         return f"{count} document(s) as brat standoff"
-    recs = records(db, layer, doc_ids=doc_ids, include_rejected=include_rejected)
+    recs = records(db, layer, doc_ids=doc_ids, include_rejected=include_rejected, accepted_only=accepted_only,
+                   only_done=only_done)
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "cas":
         return f"{cas.write_folder(recs, out)} document(s) as CAS XMI"
+    if fmt == "spacy":
+        from glose import spacy_corpus
+
+        return spacy_corpus.write_corpus(recs, out, dev=options.get("dev", 0.2), seed=options.get("seed", 0),
+                                         layer=layer).summary()
     raise ValueError(f"unknown folder format {fmt!r}")
 
 
 def write_brat(db: sqlite_utils.Database, layer: str, out: Path, *, doc_ids: list[int] | None = None,
-               include_rejected: bool = False) -> int:
+               include_rejected: bool = False, accepted_only: bool = False, only_done: bool = False) -> int:
     """brat standoff into the folder ``out``: per document ``<id>-<name>.txt`` and
     ``.ann``, and an ``annotation.conf``. Each file is written under a temporary
     name and renamed, so none is ever half written. Returns how many documents."""
     layer_id = require_layer(db, layer)
     out.mkdir(parents=True, exist_ok=True)
     count = 0
-    for doc_id in doc_ids or documents.document_ids(db):
-        kept = spans.spans_of(db, doc_id, layer_id)
-        if not include_rejected:
-            kept = [s for s in kept if s["state"] != REJECTED]
+    states = _states(include_rejected, accepted_only)
+    for doc_id in _chosen(db, layer, doc_ids, only_done):
+        kept = [s for s in spans.spans_of(db, doc_id, layer_id) if s["state"] in states]
         if not kept:
             continue
         doc = documents.document(db, doc_id)
-        live = [r for r in spans.relations_of(db, doc_id, layer_id) if include_rejected or r["state"] != REJECTED]
-        stem = f"{doc_id}-{_safe_stem(doc['title'])}"
-        _write_file(out / f"{stem}.txt", doc["text"])
-        _write_file(out / f"{stem}.ann", brat.write_ann(doc["text"], [dict(s) for s in kept], [dict(r) for r in live]))
+        live = [r for r in spans.relations_of(db, doc_id, layer_id) if r["state"] in states]
+        stem = f"{doc_id}-{safe_stem(doc['title'])}"
+        write_whole(out / f"{stem}.txt", doc["text"])
+        write_whole(out / f"{stem}.ann", brat.write_ann(doc["text"], [dict(s) for s in kept], [dict(r) for r in live]))
         count += 1
-    _write_file(out / "annotation.conf", brat.ANNOTATION_CONF)
+    write_whole(out / "annotation.conf", brat.ANNOTATION_CONF)
     return count
 
 
-def _safe_stem(title: str) -> str:
-    """A file name from a title: letters, digits and dashes, at most 40."""
-    stem = "".join(c if c.isalnum() else "-" for c in title.lower())
-    return "-".join(filter(None, stem.split("-")))[:40] or "document"
 
-
-def _write_file(path: Path, content: str) -> None:
-    part = path.with_name(path.name + ".part")
-    part.write_text(content, encoding="utf-8", newline="")
-    part.replace(path)

@@ -27,7 +27,17 @@ from glose.nlp import parse, tokens_of
 from glose.plaintext import visible
 from glose.suggest.rows import suggestions_of
 from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash
-from glose.vocabulary import ACCEPTED, IMPORT, PENDING, REJECTED, RELATION_LABELS, SPAN_LABELS, STATES, SUGGESTIONS
+from glose.vocabulary import (
+    ACCEPTED,
+    IMPORT,
+    ORIGINS,
+    PENDING,
+    REJECTED,
+    RELATION_LABELS,
+    SPAN_LABELS,
+    STATES,
+    SUGGESTIONS,
+)
 
 SUFFIXES = (".txt", ".md", ".jsonl")
 STDIN = Path("-")
@@ -51,9 +61,16 @@ STALE_IMPORT_S = 300
 (everything is computed before the first write, so storing takes seconds)."""
 MAX_BYTES = 5_000_000
 DEFAULT_IMPORT_LAYER = "imported"
+"""The layer of a file's spans when neither --layer nor the task's _annotator_id names one."""
+IMPORTED_SUGGESTIONS = "suggestions-imported"
+"""Where a file's ``suggestions`` spans go when this import computes its own suggestions."""
 # Keys of an imported span that are ours; any other key is kept as an attribute.
 _SPAN_KEYS = {"start", "end", "label", "token_start", "token_end", "text", "state", "origin",
               "canonical", "confidence", "id"}
+# Keys of a task that glose reads, or that Prodigy and glose's export write and need
+# nothing kept (the hashes are recomputed on export); any other is named in a warning.
+_TASK_KEYS = {"text", "meta", "spans", "relations", "answer", "_annotator_id", "tokens", "_input_hash",
+              "_task_hash", "_session_id", "_view_id", "_timestamp"}
 
 
 @dataclass
@@ -66,6 +83,9 @@ class Record:
     origin: str
     spans: list[NewSpan] = field(default_factory=list)
     relations: list[NewRelation] = field(default_factory=list)
+    layer: str | None = None
+    """The layer its spans go to when the import names none (a task's ``_annotator_id``)."""
+    unknown_keys: tuple[str, ...] = ()
 
     @cached_property
     def hash(self) -> str:
@@ -225,6 +245,13 @@ def _jsonl_record(obj, origin: str) -> Record:
     raw = obj["text"]
     meta = {k: v for k, v in meta.items() if k not in ("text_hash", "glose_doc_id")}
     record = _text_record(raw, meta, origin)
+    record.unknown_keys = tuple(sorted(key for key in obj if key not in _TASK_KEYS))
+    annotator = obj.get("_annotator_id")
+    if annotator is not None:
+        if not isinstance(annotator, str) or not annotator.strip() or visible(annotator) != annotator \
+                or len(annotator) > 100:
+            raise BadFile(f"_annotator_id must be a name (printable, 1 to 100 characters): {visible(repr(annotator))[:40]}")
+        record.layer = annotator
     claimed_hash = (obj.get("meta") or {}).get("text_hash")
     if claimed_hash and claimed_hash != record.hash:
         raise BadFile("its text does not match meta.text_hash; its annotations are refused")
@@ -263,7 +290,7 @@ def _jsonl_record(obj, origin: str) -> Record:
         if key not in index:
             index[key] = len(found)
             found.append({
-                "start": new_start, "end": new_end, "label": label, "state": state, "origin": IMPORT,
+                "start": new_start, "end": new_end, "label": label, "state": state, "origin": _origin(span),
                 "canonical": one_line_name(canonical) if canonical else None, "confidence": confidence,
                 "attrs": {k: v for k, v in span.items() if k not in _SPAN_KEYS},
             })
@@ -283,9 +310,15 @@ def _jsonl_record(obj, origin: str) -> Record:
         if state not in STATES:
             raise BadFile(f"unknown relation state {state!r}")
         relations.append({"head": add_span(rel["head_span"]), "child": add_span(rel["child_span"]),
-                          "label": rel["label"], "state": state, "origin": IMPORT})
+                          "label": rel["label"], "state": state, "origin": _origin(rel)})
     record.spans, record.relations = found, relations
     return record
+
+
+def _origin(item: dict) -> str:
+    """Where an item came from, as the file says (a round trip keeps it), else import."""
+    origin = item.get("origin")
+    return origin if origin in ORIGINS else IMPORT
 
 
 # --- Storing -----------------------------------------------------------------
@@ -299,6 +332,7 @@ class Report:
     # (origin, existing doc id or None when the text came earlier in this run, what happened)
     duplicates: list[tuple[str, int | None, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, what was ignored)
     words: int = 0
 
 
@@ -321,7 +355,7 @@ def import_paths(
     *,
     nlp=None,
     tokenizer_name: str = "blank:fr",
-    layer: str = DEFAULT_IMPORT_LAYER,
+    layer: str | None = None,
     batch_size: int = 64,
     n_process: int = 1,
     encoding: str | None = None,
@@ -329,21 +363,26 @@ def import_paths(
     on_progress: Progress | None = None,
     fmt: str = "auto",
     label_map: dict[str, str] | None = None,
+    model=None,
 ) -> Report:
     """Import files and folders; each file is one transaction (all or nothing).
+
+    ``model``: a pipeline from ``glose train`` whose spans join the suggestions (origin MODEL).
 
     ``nlp`` is a loaded pipeline (entities, sentences and claim suggestions go
     into the layer ``suggestions``) or a bare tokenizer pipeline for --no-nlp.
     A text already stored is not parsed again, but spans it carries still go
-    into ``layer`` (that is how annotations come back from other tools).
+    into their layer (that is how annotations come back from other tools): ``layer``,
+    else the task's ``_annotator_id``, else ``imported``.
     """
     report = Report()
+    deferred: list[_FileJob] = []
     files, problems = collect_files(paths, fmt=fmt)
     report.failed.extend((str(path), reason) for path, reason in problems)
     progress = _Counter(on_progress)
     pending: dict[int, _FileJob] = {}
     store = partial(_store_file, db, layer=layer, tokenizer_name=tokenizer_name,
-                    with_suggestions=nlp.has_pipe("ner"), report=report, progress=progress)
+                    with_suggestions=nlp.has_pipe("ner"), report=report, progress=progress, model=model)
 
     def texts() -> Iterator[tuple[str, tuple[int, int]]]:
         seen: set[str] = set()
@@ -366,8 +405,14 @@ def import_paths(
                     seen.add(record.hash)
                     job.new.append(record)
             progress.read(path)
-            if not job.new:
-                store(job)  # nothing to parse
+            unknown = sorted({key for record in records for key in record.unknown_keys})
+            if unknown:
+                report.warnings.append((str(path), f"keys glose does not read were ignored: {', '.join(unknown)}"))
+            if not job.new:  # nothing to parse: store it now, or after the files whose texts it repeats
+                if any(doc is None for _, doc in job.known):
+                    deferred.append(job)
+                else:
+                    store(job)
                 continue
             pending[file_index] = job
             for record_index, record in enumerate(job.new):
@@ -379,6 +424,8 @@ def import_paths(
         if len(job.docs) == len(job.new):
             del pending[file_index]
             store(job)
+    for job in deferred:
+        store(job)
     return report
 
 
@@ -393,8 +440,8 @@ class _Ready:
     own: spans.Batch | None
 
 
-def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_suggestions: bool,
-                report: Report, progress: "_Counter") -> None:
+def _store_file(db, job: _FileJob, *, layer: str | None, tokenizer_name: str, with_suggestions: bool,
+                report: Report, progress: "_Counter", model=None) -> None:
     """Store one file, all or nothing: its new documents, and spans for known ones.
 
     Tokens, suggestions and their JSON are computed first: the write lock is
@@ -403,18 +450,24 @@ def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_sugg
     while its documents stay hidden, then shown in one last transaction; so an
     annotator's edit beside an import waits milliseconds, never seconds.
     """
+    def layer_of(record: Record) -> str:
+        name = layer or record.layer or DEFAULT_IMPORT_LAYER
+        # The machine's layer gets this import's own suggestions: the file's stay apart.
+        return IMPORTED_SUGGESTIONS if name == SUGGESTIONS and with_suggestions and job.new else name
+
     ready = []
     for record, doc in zip(job.new, job.docs, strict=True):
         tokens, n_words = tokens_of(doc, tokenizer_name)
         ready.append(_Ready(
             record, documents.tokens_row(tokens), n_words,
-            spans.batch(*suggestions_of(doc)) if with_suggestions else None,
+            spans.batch(*suggestions_of(doc, model)) if with_suggestions else None,
             spans.batch(record.spans, record.relations) if record.spans else None))
     in_steps = sum(len(item.suggestions or ()) + len(item.own or ()) for item in ready) > STEP_ROWS
     try:
         with write(db):
             suggestions = layers.layer_id(db, SUGGESTIONS) if with_suggestions and job.new else None
-            target = layers.layer_id(db, layer) if any(r.spans for r in job.new + [r for r, _ in job.known]) else None
+            targets = {name: layers.layer_id(db, name)
+                       for name in {layer_of(r) for r in job.new + [r for r, _ in job.known] if r.spans}}
             known = list(job.known)
             placed = []
             for item in ready:
@@ -428,23 +481,27 @@ def _store_file(db, job: _FileJob, *, layer: str, tokenizer_name: str, with_sugg
                 documents.store_tokens(db, doc_id, item.tokens)
                 placed.append((item, doc_id))
                 if not in_steps:
-                    _add_rows(db, doc_id, suggestions, item.suggestions, target, item.own, step=None)
+                    _add_rows(db, doc_id, suggestions, item.suggestions, targets.get(layer_of(item.record)), item.own,
+                              step=None)
             if not in_steps:
-                duplicates = [(record.origin, doc_id, _add_to_known(db, record, doc_id, target, layer))
-                              for record, doc_id in known]
+                outcomes = [_add_to_known(db, record, doc_id, targets, layer_of(record)) for record, doc_id in known]
         if in_steps:
             for item, doc_id in placed:
-                _add_rows(db, doc_id, suggestions, item.suggestions, target, item.own, step=STEP_ROWS)
+                _add_rows(db, doc_id, suggestions, item.suggestions, targets.get(layer_of(item.record)), item.own,
+                          step=STEP_ROWS)
             with write(db):
-                duplicates = [(record.origin, doc_id, _add_to_known(db, record, doc_id, target, layer))
-                              for record, doc_id in known]
                 documents.mark_complete(db, [doc_id for _, doc_id in placed])
+                outcomes = [_add_to_known(db, record, doc_id, targets, layer_of(record)) for record, doc_id in known]
     except sqlite3.Error as exc:  # disk full, a lock held too long, a constraint: this file only
         report.failed.append((str(job.path), f"could not be stored: {describe(exc)}"))
     else:
         words = sum(item.n_words for item, _ in placed)
         report.imported += [(item.record.origin, doc_id) for item, doc_id in placed]
-        report.duplicates += duplicates
+        for (record, _), (found, what, failed) in zip(known, outcomes, strict=True):
+            if failed:
+                report.failed.append((record.origin, what))
+            else:
+                report.duplicates.append((record.origin, found, what))
         report.words += words
         progress.stored(len(placed), words)
 
@@ -477,17 +534,24 @@ def _clear_unfinished(db, record: Record) -> str | None:
                 return None
 
 
-def _add_to_known(db, record: Record, doc_id: int | None, target: int | None, layer: str) -> str:
-    """Put a known text's spans into the layer, unless that would duplicate them."""
+def _add_to_known(db, record: Record, doc_id: int | None, targets: dict[str, int],
+                  layer: str) -> tuple[int | None, str, bool]:
+    """Put a known text's spans into their layer, unless that would duplicate them:
+    (the document, what happened, whether spans were refused)."""
+    seen = "already imported" if doc_id else "same text as earlier in this run"
+    doc_id = doc_id or documents.find_by_hash(db, record.hash)  # stored earlier in this run
     if doc_id is None:
-        return "same text as earlier in this run" + ("; its spans were not imported" if record.spans else "")
+        what = "same text as an earlier file of this run, which was not stored"
+        return None, what + ("; its spans were not imported" if record.spans else ""), bool(record.spans)
     if not record.spans:
-        return "already imported"
-    assert target is not None, "a layer is made for every file that brings spans"
+        return doc_id, seen, False
+    target = targets[layer]
     if spans.spans_of(db, doc_id, target):
-        return f"already imported, and layer {layer!r} already has annotations for it: its spans were not imported"
+        return doc_id, (f"document {doc_id} already has annotations in layer {visible(layer)!r}: this file's"
+                        f" {len(record.spans)} spans were not imported (import them with --layer NAME, or remove"
+                        " the layer's with glose layers rm)"), True
     spans.add_annotations(db, doc_id, target, record.spans, record.relations)
-    return f"already imported; its {len(record.spans)} spans added to layer {layer!r}"
+    return doc_id, f"{seen}; its {len(record.spans)} spans added to layer {visible(layer)!r}", False
 
 
 class _Counter:

@@ -139,8 +139,8 @@ def _tasks(item) -> list[dict]:
         raise BadFile('looks like a JSON-MIN export, which has no relations: export the project as "JSON"')
     text = data["text"]
     sidecar = _sidecar(data.get(SIDECAR))
-    meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
-    meta = {**{k: v for k, v in data.items() if k not in ("text", SIDECAR)}, **meta}
+    nested = item.get("meta")
+    meta = {**{k: v for k, v in data.items() if k not in ("text", SIDECAR)}, **(nested if isinstance(nested, dict) else {})}
     if "data" in item and "id" in item:
         meta.setdefault("id", item["id"])
     base = {"text": text, "meta": meta}
@@ -255,7 +255,7 @@ def _spans(result: dict, text: str, state: str, to_code_points: _Utf16, sidecar:
                           ".LABEL_CONFIG) and in the annotations")
         span = {"start": start, "end": end, "label": label, "state": state}
         score = result.get("score")
-        if type(score) in (int, float) and 0 <= score <= 1:
+        if isinstance(score, (int, float)) and not isinstance(score, bool) and 0 <= score <= 1:
             span["confidence"] = score
         span.update(sidecar["spans"].get((start, end, label), {}))
         spans.append(span)
@@ -275,9 +275,9 @@ def _code_points(start: int, end: int, shown, text: str, to_code_points: _Utf16,
         return start, end
     if fits and text[start:end] == shown:
         return start, end
-    points = to_code_points(start), to_code_points(end)
-    if None not in points and points[0] < points[1] and text[points[0]:points[1]] == shown:
-        return points
+    first, last = to_code_points(start), to_code_points(end)
+    if first is not None and last is not None and first < last and text[first:last] == shown:
+        return first, last
     found = text[start:end] if fits else "(outside the text)"
     raise BadFile(f"region {rid}: value.text {visible(str(shown))[:40]!r} is not the text at {start}-{end}"
                   f" ({visible(found)[:40]!r}), counted in code points or in UTF-16 units")
@@ -367,7 +367,9 @@ def write(records: Iterable[dict], out: IO[str]) -> int:
 def _task(record: dict) -> dict:
     predicted = all(span.get("state") == PENDING for span in record["spans"])
     placement = PENDING if predicted else ACCEPTED
-    results, sidecar_spans, ids = [], [], {}
+    results: list[dict] = []
+    sidecar_spans: list[dict] = []
+    ids: dict[tuple, str] = {}
 
     def region(span: dict) -> str:
         key = (*_key(span), span.get("part_of"))

@@ -25,6 +25,20 @@ def load_model(settings: Settings | None = None):
     return _load(settings.spacy_model, settings.entity_patterns)
 
 
+def load_trained(path: Path):
+    """A pipeline trained by ``glose train`` (its ``model-best`` folder, or the training
+    folder holding one), without glose's entity patterns. Raises ModelMissing."""
+    import spacy
+
+    path = Path(path)
+    if (path / "model-best" / "meta.json").is_file():
+        path = path / "model-best"
+    try:
+        return spacy.load(path)
+    except (OSError, ValueError) as exc:  # E050/E053: no pipeline there; a broken config
+        raise ModelMissing(f"cannot load a spaCy pipeline from {path}: {exc}") from exc
+
+
 @lru_cache(maxsize=2)
 def _load(name: str, patterns: Path):
     import spacy

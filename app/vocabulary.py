@@ -44,3 +44,9 @@ LAYER_KINDS = (SUGGESTIONS, ANNOTATOR, GOLD, IMPORT)
 MANUAL, RULES, SPACY = "manual", "rules", "spacy"
 """Origins of an item: made by an annotator, found by the claim-frame rules, by spaCy
 (and IMPORT: read from a file)."""
+MODEL = "model"
+"""Origin of a suggestion from a pipeline trained on glose's layers (``glose train``;
+``glose suggest --model``): its entities and its spancat spans, beside the rules' frames."""
+ORIGINS = (MANUAL, RULES, SPACY, MODEL, IMPORT)
+ALSO_FOUND_BY = "also_found_by"
+"""Attribute of a suggestion that other origins found too (a list of them)."""

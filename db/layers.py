@@ -106,9 +106,11 @@ def done_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
 
 
 def done_documents(db: sqlite_utils.Database, layer_name: str) -> set[int] | None:
-    """The documents the layer's annotator marked done (None: the layer has no
-    annotator, an import say, whose documents count as done)."""
-    row = db.execute("SELECT annotator_id FROM layers WHERE name = ?", [layer_name]).fetchone()
+    """The documents the layer's annotator marked done; for a layer edited under its
+    own name (gold: adjudicated), those marked done under that name. None: nobody
+    ever set a status for the layer (an import, say), whose documents count as done."""
+    row = db.execute("SELECT coalesce(l.annotator_id, a.id) FROM layers l LEFT JOIN annotators a ON a.name = l.name"
+                     " WHERE l.name = ?", [layer_name]).fetchone()
     if row is None or row[0] is None:
         return None
     return {doc for (doc,) in db.execute("SELECT doc_id FROM doc_status WHERE annotator_id = ? AND status = ?",

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,8 @@ def test_import_samples_then_export_suggestions(run_glose, tmp_path):
     assert len(entities) >= 20
     for rec in records:
         tokens = rec["tokens"]
-        assert rec["_annotator_id"] == "suggestions" and rec["answer"] == "accept"
+        # Unreviewed suggestions are no decision: Prodigy's training leaves "ignore" out.
+        assert rec["_annotator_id"] == "suggestions" and rec["answer"] == "ignore"
         for span in rec["spans"]:  # on token boundaries, so spaCy's char_span accepts every span
             assert tokens[span["token_start"]]["start"] == span["start"], span
             assert tokens[span["token_end"]]["end"] == span["end"], span
@@ -311,6 +314,35 @@ def test_global_options_before_or_after_the_command_version_and_dash_for_stdout(
     refused = run_glose(db=after)  # the app, with no terminal
     assert refused.returncode == 2 and "the app needs a terminal" in refused.stderr
     assert "\x1b" not in refused.stdout
+
+
+def test_dash_reads_standard_input(tmp_path, run_glose):
+    db = tmp_path / "in.db"
+    task = '{"text": "Le ministre a dit que la paix vient.", "spans": [{"start": 0, "end": 11, "label": "SOURCE"}]}'
+    done = run_glose("import", "-", "--no-nlp", "--layer", "piped", db=db, input=task + "\n")
+    assert done.returncode == 0, done.stderr
+    text = run_glose("import", "-", "--no-nlp", db=db, input="Un titre\n\nUn texte venu d'un tube.\n")
+    assert text.returncode == 0 and "imported 1 document(s)" in text.stdout
+    assert "2 document(s)" in run_glose("stats", db=db).stdout
+    assert '"label": "SOURCE"' in run_glose("export", "--layer", "piped", db=db).stdout
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash here")
+def test_shell_completion_knows_commands_options_and_choices(tmp_path, run_glose):
+    script = tmp_path / "glose.bash"
+    made = run_glose("completion", "bash")
+    assert made.returncode == 0
+    script.write_text(made.stdout, encoding="utf-8")
+
+    def complete(*words: str) -> str:
+        line = " ".join(words)
+        probe = (f'source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; COMP_LINE="{line}";'
+                 f' COMP_POINT={len(line)}; _shtab_glose; echo "${{COMPREPLY[@]}}"')
+        return subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+
+    assert complete("glose", "agr") == ["agreement"]
+    assert complete("glose", "export", "--for") == ["--format"]
+    assert "labelstudio" in complete("glose", "export", "--format", "''")
 
 
 def test_gold_and_suggestions_are_not_annotator_names(run_glose):

@@ -278,6 +278,8 @@ def test_round_trip_through_the_cli_keeps_every_offset_label_link_and_attribute(
                      db=first)
     assert done.returncode == 0, done.stderr
     assert "wrote 2 document(s)" in done.stderr
+    if fmt == "labelstudio":  # the labeling config that shows it, beside it
+        assert (tmp_path / "out.label-config.xml").read_text(encoding="utf-8") == labelstudio.LABEL_CONFIG
     done = run_glose("import", str(exported), "--format", fmt, "--layer", "bob", "--no-nlp", db=second)
     assert done.returncode == 0, done.stderr + done.stdout
     before, after = stored(run_glose, first), stored(run_glose, second)

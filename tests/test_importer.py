@@ -274,8 +274,8 @@ def test_known_text_with_spans_fills_the_layer_once(db, tmp_path):
     report = run_import(db, tmp_path / "back.jsonl", layer="review")
     assert report.duplicates == [(str(tmp_path / "back.jsonl"), 1, "already imported; its 1 spans added to layer 'review'")]
     assert len(spans.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
-    again = run_import(db, tmp_path / "back.jsonl", layer="review")
-    assert "already has annotations for it" in again.duplicates[0][2]
+    again = run_import(db, tmp_path / "back.jsonl", layer="review")  # spans refused, never dropped silently
+    assert again.duplicates == [] and "already has annotations in layer 'review'" in again.failed[0][1]
     assert len(spans.spans_of(db, 1, layers.find_layer(db, "review"))) == 1
 
 

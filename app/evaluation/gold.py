@@ -16,10 +16,15 @@ from glose import exporter
 from glose.db import documents
 from glose.evaluation.metrics import EvalReport, evaluate, from_prodigy
 from glose.textnorm import normalize, text_hash
+from glose.vocabulary import ALSO_FOUND_BY
 
 
-def evaluate_layer(db: sqlite_utils.Database, gold_path: Path, layer: str) -> tuple[EvalReport, list[str]]:
-    """Return the report and one line per gold record that could not be scored."""
+def evaluate_layer(db: sqlite_utils.Database, gold_path: Path, layer: str,
+                   origins: list[str] | None = None) -> tuple[EvalReport, list[str]]:
+    """Return the report and one line per gold record that could not be scored.
+
+    ``origins``: score only the layer's spans of these origins (and the relations
+    between them), e.g. [MODEL] against [SPACY, RULES] on the suggestions."""
     exporter.require_layer(db, layer)
     pairs, problems = [], []
     lines = gold_path.read_text(encoding="utf-8-sig").splitlines()
@@ -41,6 +46,20 @@ def evaluate_layer(db: sqlite_utils.Database, gold_path: Path, layer: str) -> tu
             problems.append(f"{gold_path}: line {number}: this text is not in the database (glose import it first)")
             continue
         predicted = next(exporter.records(db, layer, doc_ids=[doc_id]), None)
+        if predicted and origins:
+            predicted = only_origins(predicted, origins)
         pred = from_prodigy(predicted) if predicted else from_prodigy({"text": text})
         pairs.append((from_prodigy(gold), pred))
     return evaluate(pairs), problems
+
+
+def only_origins(record: dict, origins: list[str]) -> dict:
+    """An exported record with only the spans of ``origins`` and the relations whose
+    two spans both are."""
+    keep = set(origins)
+
+    def kept(span: dict) -> bool:
+        return span.get("origin") in keep or bool(keep & set(span.get(ALSO_FOUND_BY, ())))
+
+    return {**record, "spans": [span for span in record["spans"] if kept(span)],
+            "relations": [rel for rel in record["relations"] if kept(rel["head_span"]) and kept(rel["child_span"])]}

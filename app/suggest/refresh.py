@@ -18,8 +18,10 @@ from glose.vocabulary import CLAIM, SUGGESTIONS
 
 
 def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, *,
-              batch_size: int = 32, on_progress: Callable[[int], None] | None = None) -> dict[int, int]:
-    """Re-parse the documents and replace their suggestions; return {doc id: claims}."""
+              batch_size: int = 32, on_progress: Callable[[int], None] | None = None,
+              model=None) -> dict[int, int]:
+    """Re-parse the documents and replace their suggestions; return {doc id: claims}.
+    With ``model`` (a trained pipeline), its spans join them (origin MODEL)."""
     doc_ids = doc_ids or documents.document_ids(db)
     missing = [doc_id for doc_id in doc_ids if documents.get_document(db, doc_id) is None]
     if missing:
@@ -29,7 +31,7 @@ def resuggest(db: sqlite_utils.Database, nlp, doc_ids: list[int] | None = None, 
         layer = layers.layer_id(db, SUGGESTIONS)
     claims = {}
     for done, (doc, doc_id) in enumerate(parse(nlp, texts, batch_size=batch_size), start=1):
-        suggested, relations = suggestions_of(doc)
+        suggested, relations = suggestions_of(doc, model)
         rows = spans.batch(suggested, relations)  # computed before the write lock is taken
         with write(db):
             spans.replace_layer(db, doc_id, layer, rows, action="suggest")

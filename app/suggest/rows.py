@@ -7,24 +7,79 @@ frames of the suggestion engine, as the ``NewSpan``/``NewRelation`` rows of
 from __future__ import annotations
 
 from glose.db.spans import NewRelation, NewSpan
+from glose.spacy_corpus import SPANS_KEY
 from glose.suggest.engine import suggest_frames
 from glose.suggest.frames import Frame
-from glose.vocabulary import CLAIM, CUE, ENTITY_LABELS, RULES, SAID_BY, SOURCE, SPACY
+from glose.vocabulary import (
+    ALSO_FOUND_BY,
+    CLAIM,
+    CUE,
+    ENTITY_LABELS,
+    MODEL,
+    RULES,
+    SAID_BY,
+    SOURCE,
+    SPACY,
+    SPAN_LABELS,
+)
 
 
-def suggestions_of(doc) -> tuple[list[NewSpan], list[NewRelation]]:
-    """Entity spans plus claim frames of a parsed doc, as (spans, relations)."""
+def suggestions_of(doc, model=None) -> tuple[list[NewSpan], list[NewRelation]]:
+    """Entity spans plus claim frames of a parsed doc, as (spans, relations); with
+    ``model`` (a pipeline from ``glose train``), its spans too (``model_spans``)."""
     spans: list[NewSpan] = [
         {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "origin": SPACY}
         for ent in doc.ents
         if ent.label_ in ENTITY_LABELS
     ]
     relations = frames_to_rows(suggest_frames(doc), spans)
+    if model is not None:
+        spans += model_spans(model, doc.text)
     for span in spans:  # exports to spaCy need whole tokens: widen any span that cuts one
         aligned = doc.char_span(span["start"], span["end"], alignment_mode="expand")
         if aligned is not None:
             span["start"], span["end"] = aligned.start_char, aligned.end_char
-    return spans, relations
+    return _found_once(spans), relations
+
+
+def _found_once(spans: list[NewSpan]) -> list[NewSpan]:
+    """A model's span that spaCy or the rules suggested already is not shown twice: the
+    first one says the model found it too (``glose eval --origin model`` counts it).
+    The model's spans come last and link nothing, so the relations' indices hold."""
+    first: dict[tuple[int, int, str], NewSpan] = {}
+    kept = []
+    for span in spans:
+        key = (span["start"], span["end"], span["label"])
+        if span.get("origin") == MODEL and key in first:
+            first[key].setdefault("attrs", {})[ALSO_FOUND_BY] = [MODEL]
+            continue
+        first.setdefault(key, span)
+        kept.append(span)
+    return kept
+
+
+def model_spans(model, text: str) -> list[NewSpan]:
+    """A trained pipeline's entities (``doc.ents``) and spans (``doc.spans["sc"]``, with
+    spancat's score as confidence), origin MODEL, each (start, end, label) once. They
+    stand beside the rules' frames and spaCy's entities; the model links nothing."""
+    from glose.nlp import parse_one
+
+    doc = parse_one(model, text)
+    found: dict[tuple[int, int, str], NewSpan] = {}
+    for ent in doc.ents:
+        if ent.label_ in SPAN_LABELS:
+            found.setdefault((ent.start_char, ent.end_char, ent.label_),
+                             {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "origin": MODEL})
+    group = doc.spans.get(SPANS_KEY, [])
+    scores = group.attrs.get("scores") if len(group) else None
+    for index, span in enumerate(group):
+        if span.label_ not in SPAN_LABELS:
+            continue
+        row: NewSpan = {"start": span.start_char, "end": span.end_char, "label": span.label_, "origin": MODEL}
+        if scores is not None:
+            row["confidence"] = round(float(scores[index].max()), 3)
+        found.setdefault((span.start_char, span.end_char, span.label_), row)
+    return list(found.values())
 
 
 def frames_to_rows(frames: list[Frame], spans: list[NewSpan]) -> list[NewRelation]:
