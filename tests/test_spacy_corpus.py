@@ -213,6 +213,15 @@ def test_glose_train_then_suggest_with_the_model_and_eval_each_origin(corpus):
                for line in exported.stdout.splitlines()]
     assert all(len(keys) == len(set(keys)) for keys in per_doc)  # found by both: shown once
 
+    fresh = corpus["home"] / "fresh.txt"  # import --model: a new text gets the model's suggestions too
+    fresh.write_text("Alep\n\nLe président de la Croix-Rouge, Peter Maurer, a déclaré que la ville était"
+                     " « un champ de ruines ». Selon l'ONU, des milliers de civils ont fui.\n", encoding="utf-8")
+    done = _glose("import", str(fresh), "--model", str(model), db=db)
+    assert done.returncode == 0, done.stdout + done.stderr
+    new = [json.loads(line) for line in _glose("export", "--layer", "suggestions", db=db).stdout.splitlines()
+           if "Peter Maurer" in line]
+    assert any(s["origin"] == MODEL or MODEL in s.get(ALSO_FOUND_BY, ()) for s in new[0]["spans"])
+
     scored = {}
     for origin in ("model", "spacy,rules"):
         done = _glose("eval", "--gold", str(GOLD_FILE), "--origin", origin, db=db)
