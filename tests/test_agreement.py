@@ -104,6 +104,18 @@ def _raw(annotator: str, stem: str) -> tuple[str, dict, list[dict]]:
     return text, spans, events
 
 
+def _pair_f1(stems: list[str], pairs, same) -> float:
+    """Mean over texts and annotator pairs of F1, a pair matched when ``same`` finds it a partner."""
+    values = []
+    for stem in stems:
+        for a, b in combinations(ANNOTATORS, 2):
+            first, second = pairs(a, stem), pairs(b, stem)
+            p = sum(any(same(x, y) for y in second) for x in first) / len(first)
+            r = sum(any(same(x, y) for x in first) for y in second) / len(second)
+            values.append(0.0 if p + r == 0 else 2 * p * r / (p + r))
+    return mean(values)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not POLNEAR.is_dir(), reason="../shared/polnear is not here")
 def test_polnear_through_brat_import_and_glose_agreement(tmp_path, run_glose):
@@ -163,14 +175,7 @@ def test_polnear_through_brat_import_and_glose_agreement(tmp_path, run_glose):
         return half(x[0], y[0]) and ((x[1] is None and y[1] is None)
                                      or (x[1] is not None and y[1] is not None and half(x[1], y[1])))
 
-    values = []
-    for stem in stems:
-        for a, b in combinations(ANNOTATORS, 2):
-            first, second = pairs(a, stem), pairs(b, stem)
-            p = sum(any(same(x, y) for y in second) for x in first) / len(first)
-            r = sum(any(same(x, y) for x in first) for y in second) / len(second)
-            values.append(0.0 if p + r == 0 else 2 * p * r / (p + r))
-    assert figures["pair_f1"]["mean"] == pytest.approx(mean(values), abs=1e-9)
+    assert figures["pair_f1"]["mean"] == pytest.approx(_pair_f1(stems, pairs, same), abs=1e-9)
 
 
 @pytest.mark.skipif(not POLNEAR.is_dir(), reason="../shared/polnear is not here")
@@ -212,11 +217,4 @@ def test_polnear_reference_figures_are_explained():
     def same(x, y) -> bool:
         return half(x[0], y[0]) and (x[1] is y[1] is None or (None not in (x[1], y[1]) and half(x[1], y[1])))
 
-    values = []
-    for stem in stems:
-        for a, b in combinations(ANNOTATORS, 2):
-            first, second = pairs(a, stem), pairs(b, stem)
-            p = sum(any(same(x, y) for y in second) for x in first) / len(first)
-            r = sum(any(same(x, y) for x in first) for y in second) / len(second)
-            values.append(0.0 if p + r == 0 else 2 * p * r / (p + r))
-    assert mean(values) == pytest.approx(0.753, abs=0.001)
+    assert _pair_f1(stems, pairs, same) == pytest.approx(0.753, abs=0.001)
