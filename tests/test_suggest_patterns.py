@@ -71,7 +71,7 @@ def test_quote_split_around_its_cue_is_one_claim(nlp):
     )
     assert len(frames) == 1
     f = frames[0]
-    assert claim(text, f).startswith("La croissance ralentit") and claim(text, f).endswith("pas certaine.")
+    assert claim(text, f).startswith("La croissance ralentit") and claim(text, f).endswith("pas certaine")  # docs/CLAIM_BOUNDARIES.md, rule 3
     assert cue(text, f) == "a déclaré"
     assert sources(text, f) == ["Paul Martin"]
     assert f.quote_type == "direct"

@@ -205,6 +205,22 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def claim_edges(text: str, s: int, e: int) -> tuple[int, int]:
+    """docs/CLAIM_BOUNDARIES.md, rules 1-3: no quotation mark or space at either edge
+    (a mixed claim that begins or ends with a quoted fragment loses that mark, as a
+    direct one does), no leading que/qu', no trailing . , ; :"""
+    while s < e:
+        if text[s] in SPACES or text[s] in MARKS:
+            s += 1
+        elif text[e - 1] in TRIM or text[e - 1] in MARKS:
+            e -= 1
+        elif text.startswith(("que ", "qu'", "qu’", "Que ", "Qu'", "Qu’"), s) and e - s > 4:
+            s += 3 if text[s + 2] in "'’" else 4
+        else:
+            break
+    return s, e
+
+
 def _prev_char(text: str, pos: int) -> tuple[str, int]:
     """The last non-space character before ``pos`` and its index ("", -1 if none)."""
     while pos > 0 and text[pos - 1] in SPACES:
@@ -836,10 +852,11 @@ def suggest_frames(doc) -> list[Frame]:
     drafts = _merge(drafts + _floating(ctx, drafts, units))
     frames = []
     for d in drafts:
-        if d.end <= d.start:
+        start, end = claim_edges(ctx.text, d.start, d.end)
+        if end <= start:
             continue
         frames.append(Frame(
-            claim_start=d.start, claim_end=d.end, cue=d.cue, sources=d.sources,
+            claim_start=start, claim_end=end, cue=d.cue, sources=d.sources,
             quote_type=d.quote_type, claim_type=_claim_type(ctx, d.start, d.end),
             confidence=round(min(max(d.confidence, 0.05), 0.95), 2),
         ))
