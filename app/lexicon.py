@@ -66,3 +66,10 @@ def verbs() -> VerbLexicon:
 def speaker_nouns() -> frozenset[str]:
     """Lemmas of nouns that head a speaker phrase (``app/data/speaker_nouns.txt``)."""
     return frozenset(line.lower() for line in _lines("speaker_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def group_nouns() -> frozenset[str]:
+    """Lemmas of speaker nouns that name a group, an institution or a document
+    (``app/data/group_nouns.txt``): never a person named elsewhere."""
+    return frozenset(line.lower() for line in _lines("group_nouns.txt"))

@@ -83,7 +83,8 @@ def test_entities_are_scored_exactly_per_label():
     assert report.entities["LOC"].precision == 0.0
     assert report.entities["ALL"].tp == 1
     table = format_report(report)
-    assert "claims" in table and "entities PER" in table and "source accuracy" in table
+    assert "claims" in table and "entities PER" in table and "source mention accuracy" in table
+    assert "speaker identity accuracy" in table
 
 
 def test_texts_must_match():
@@ -104,7 +105,7 @@ def test_from_prodigy_reads_claims_relations_and_entities():
         ],
     }
     anns = from_prodigy(record)
-    assert anns.claims == [ClaimAnn((47, 56), (60, 66), ((67, 75),), ("Paul Roy",))]
+    assert anns.claims == [ClaimAnn((47, 56), (60, 66), ((67, 75),), ("Paul Roy",), ("Paul Roy",))]
     assert anns.entities == [(67, 75, "PER")]
 
 

@@ -13,6 +13,14 @@ Metrics (all micro-averaged over the documents):
   mention overlaps some gold source mention, or a predicted name (its
   ``canonical``, else its text) equals a gold name (canonical or text), compared
   case- and space-insensitively. A claim predicted with no source is wrong.
+- **Speaker identity**: over matched claims whose gold claim names a speaker (a
+  source's ``canonical``, else its text, when that is not a bare pronoun), the share
+  where a predicted source names the same one: its ``canonical``, else its text,
+  compared without case, determiners or titles ("M.", "Mme"); one name may hold the
+  other ("l'ambassadeur" names "l'ambassadeur russe aux Nations unies", "Ban Ki-moon"
+  is named by "le secrétaire général Ban Ki-moon"), but a descriptor never names a
+  person whose name the gold gives ("le grimpeur" is not "Romain Bardet"). A pronoun
+  predicted without a resolution names nobody, so it is wrong wherever it stands.
 - **Cues**: the cues of all gold claims against the cues of all predicted claims,
   matched with the same overlap rule; precision, recall, F1.
 - **Entities**: exact (start, end, label) matches; precision, recall, F1 per
@@ -34,6 +42,8 @@ class ClaimAnn:
     cue: tuple[int, int] | None
     sources: tuple[tuple[int, int], ...]
     canonicals: tuple[str, ...] = ()
+    identities: tuple[str, ...] = ()
+    """Who each source is: its canonical name, else its text."""
 
 
 @dataclass
@@ -69,12 +79,18 @@ class EvalReport:
     cues: PRF = field(default_factory=PRF)
     source_correct: int = 0
     source_total: int = 0  # matched claims whose gold claim has a source
+    identity_correct: int = 0
+    identity_total: int = 0  # matched claims whose gold claim names a speaker
     entities: dict[str, PRF] = field(default_factory=dict)  # per label, plus "ALL"
     documents: int = 0
 
     @property
     def source_accuracy(self) -> float:
         return self.source_correct / self.source_total if self.source_total else 0.0
+
+    @property
+    def identity_accuracy(self) -> float:
+        return self.identity_correct / self.identity_total if self.identity_total else 0.0
 
 
 # ---------------------------------------------------------------- readers
@@ -103,6 +119,7 @@ def from_prodigy(record: dict) -> DocAnns:
             ann.sources = ann.sources + (child_span,)
             if child.get("canonical"):
                 ann.canonicals = ann.canonicals + (child["canonical"],)
+            ann.identities += (child.get("canonical") or record["text"][child_span[0]:child_span[1]],)
     entities = sorted({_key(s) for s in spans if s["label"] in ENTITY_LABELS})
     ordered = sorted(claims.values(), key=lambda c: c.claim)
     return DocAnns(record["text"], ordered, entities)
@@ -116,6 +133,7 @@ def from_frames(text: str, frames: list[Frame], entities: list[tuple[int, int, s
             f.cue,
             tuple((m.start, m.end) for m in f.sources),
             tuple(m.canonical for m in f.sources if m.canonical),
+            tuple(m.canonical or text[m.start:m.end] for m in f.sources),
         )
         for f in frames
     ]
@@ -163,6 +181,34 @@ def source_correct(text: str, gold: ClaimAnn, pred: ClaimAnn, pred_text: str | N
     return bool(gold_names & pred_names - {""})
 
 
+_TITLES = {"m.", "mme", "mlle", "me", "dr", "pr", "mgr", "le", "la", "les", "l'", "un", "une", "de", "des", "du",
+           "d'", "son", "sa", "ses", "leur", "leurs"}
+_PRONOUNS = {"il", "elle", "ils", "elles", "on", "nous", "je", "j'", "lui", "eux", "vous", "celui-ci", "celle-ci"}
+
+
+def _who(name: str) -> str:
+    words = _norm(name).replace("l'", "l' ").replace(",", " ").split()
+    while words and words[0] in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def identity_correct(gold: ClaimAnn, pred: ClaimAnn) -> bool | None:
+    """Does ``pred`` name the speaker ``gold`` names? None when gold names nobody
+    (no source, or a bare pronoun with no canonical name)."""
+    wanted = {_who(name) for name in gold.identities} - _PRONOUNS - {""}
+    if not wanted:
+        return None
+    named = {_who(name) for name in pred.identities} - _PRONOUNS - {""}
+    return any(_holds(a, b) or _holds(b, a) for a in wanted for b in named)
+
+
+def _holds(longer: str, shorter: str) -> bool:
+    """``shorter`` is ``longer`` cut short ("ambassadeur" of "ambassadeur russe"), or
+    a name of two words or more inside it; a lone surname is not the full name."""
+    return f"{longer} ".startswith(f"{shorter} ") or (" " in shorter and f" {shorter} " in f" {longer} ")
+
+
 def evaluate(pairs: list[tuple[DocAnns, DocAnns]]) -> EvalReport:
     """Score (gold, predicted) document pairs; texts must be identical."""
     report = EvalReport()
@@ -180,6 +226,10 @@ def evaluate(pairs: list[tuple[DocAnns, DocAnns]]) -> EvalReport:
             if gold.claims[gi].sources or gold.claims[gi].canonicals:
                 report.source_total += 1
                 report.source_correct += source_correct(gold.text, gold.claims[gi], pred.claims[pi])
+            same = identity_correct(gold.claims[gi], pred.claims[pi])
+            if same is not None:
+                report.identity_total += 1
+                report.identity_correct += same
         g_cues = [c.cue for c in gold.claims if c.cue]
         p_cues = [c.cue for c in pred.claims if c.cue]
         report.cues.tp += len(match_spans(g_cues, p_cues))
@@ -211,7 +261,11 @@ def format_report(report: EvalReport) -> str:
             f"{prf.tp:5d} {prf.n_pred:5d} {prf.n_gold:5d}"
         )
     lines.append(
-        f"source accuracy (matched claims with a gold source): {report.source_accuracy:.3f} "
+        f"source mention accuracy (matched claims with a gold source): {report.source_accuracy:.3f} "
         f"({report.source_correct}/{report.source_total})"
+    )
+    lines.append(
+        f"speaker identity accuracy (matched claims whose gold names a speaker): {report.identity_accuracy:.3f} "
+        f"({report.identity_correct}/{report.identity_total})"
     )
     return "\n".join(lines)

@@ -27,6 +27,7 @@ from glose.lexicon import PREP_CUES, PREP_POUR, RELATIVES, SOURCE_NOUN, TIME_NOU
 from glose.suggest import mentions as M
 from glose.suggest.frames import Frame, Mention
 from glose.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
+from glose.suggest.speakers import identify
 from glose.vocabulary import DIRECT, INDIRECT, MIXED, PER, SOURCE
 
 if TYPE_CHECKING:
@@ -860,4 +861,4 @@ def suggest_frames(doc) -> list[Frame]:
             quote_type=d.quote_type, claim_type=_claim_type(ctx, d.start, d.end),
             confidence=round(min(max(d.confidence, 0.05), 0.95), 2),
         ))
-    return frames
+    return identify(doc, frames)

@@ -1,0 +1,88 @@
+"""Who said it: each suggested source tied to a speaker (app/suggest/speakers.py), on
+sentences written for these tests, with the real French model; and the speaker
+identity metric of glose eval."""
+from __future__ import annotations
+
+import pytest
+
+from glose.evaluation.metrics import ClaimAnn, identity_correct
+from glose.nlp import parse_one
+from glose.suggest.engine import suggest_frames
+from glose.vocabulary import LOC, MISC
+
+pytestmark = pytest.mark.slow
+
+
+def speakers(nlp, text: str) -> list[tuple[str, str | None]]:
+    """(source mention, speaker) of every frame, in reading order."""
+    return [(text[m.start:m.end], m.canonical) for f in suggest_frames(parse_one(nlp, text)) for m in f.sources]
+
+
+def speaker_of(nlp, text: str, mention: str) -> str | None:
+    return next(who for said, who in speakers(nlp, text) if said == mention)
+
+
+def test_an_apposition_names_the_descriptor_before_it(nlp):
+    text = "Son avocate, Me Clarisse Ternier, a annoncé qu'elle ferait appel de la décision."
+    assert "Clarisse Ternier" in {who for _, who in speakers(nlp, text)}
+
+
+def test_a_surname_or_title_is_the_full_name_given_earlier(nlp):
+    text = ("Le directeur de l'usine, Marc Delaunay, a reçu les syndicats mardi. « Nous ne fermerons pas le site »,"
+            " a promis M. Delaunay.")
+    assert speaker_of(nlp, text, "M. Delaunay") == "Marc Delaunay"
+
+
+def test_a_role_noun_set_beside_a_name_stands_for_that_name_later(nlp):
+    text = ("La présidente de l'association, Odile Brunet, a lancé un appel aux dons. Selon la présidente,"
+            " les stocks seront épuisés avant Noël.")
+    assert speaker_of(nlp, text, "la présidente") == "Odile Brunet"
+
+
+def test_a_pronoun_chain_ends_on_the_name_not_on_a_descriptor(nlp):
+    text = ("L'entraîneur du club, Yannick Ferraud, a défendu ses joueurs samedi. « Ils ont tout donné »,"
+            " a-t-il déclaré après la défaite.")
+    assert speaker_of(nlp, text, "il") == "Yannick Ferraud"
+
+
+def test_a_short_description_is_the_person_who_last_spoke(nlp):
+    text = ("« On a manqué de lucidité », a regretté le cycliste Théo Marchal après l'étape. Le grimpeur a"
+            " assuré qu'il attaquerait dès demain.")
+    assert speaker_of(nlp, text, "Le grimpeur") == "Théo Marchal"
+
+
+def test_a_group_or_a_description_with_a_complement_stays_itself(nlp):
+    text = ("« Le dossier est solide », a affirmé l'avocate Sophie Garnier. Le parquet a indiqué que l'enquête"
+            " se poursuivait. L'ambassadeur de Suisse à Paris a estimé que la procédure était régulière.")
+    assert speaker_of(nlp, text, "Le parquet") is None
+    assert speaker_of(nlp, text, "L'ambassadeur de Suisse") is None
+
+
+def test_a_name_inside_the_mention_is_the_speaker(nlp):
+    text = "Le secrétaire général de l'ONU Antonio Guterres a déclaré que la trêve devait tenir."
+    assert [who for _, who in speakers(nlp, text)] == ["Antonio Guterres"]
+
+
+def test_a_person_found_this_way_is_no_place(nlp):
+    from glose.suggest.speakers import identify
+
+    text = "« Nous ne céderons pas », a déclaré Paulette Vernier."
+    doc = parse_one(nlp, text)
+    for frame in identify(doc, suggest_frames(doc)):
+        for mention in frame.sources:
+            if mention.canonical == "Paulette Vernier":
+                assert mention.label not in (LOC, MISC)
+
+
+def claim(*identities: str) -> ClaimAnn:
+    return ClaimAnn((0, 1), None, (), (), identities)
+
+
+def test_identity_metric_needs_the_same_speaker_not_the_same_place():
+    assert identity_correct(claim("Marie Dupont"), claim("Mme Dupont")) is False  # not resolved to the name
+    assert identity_correct(claim("Marie Dupont"), claim("marie  dupont")) is True
+    assert identity_correct(claim("Marie Dupont"), claim("il")) is False  # a pronoun names nobody
+    assert identity_correct(claim("il"), claim("Marie Dupont")) is None  # gold names nobody: not judged
+    assert identity_correct(claim("l'ambassadeur russe aux Nations unies"), claim("L'ambassadeur")) is True
+    assert identity_correct(claim("Romain Bardet"), claim("le grimpeur")) is False
+    assert identity_correct(claim("Ban Ki-moon"), claim("le secrétaire général Ban Ki-moon")) is True
