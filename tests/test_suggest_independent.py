@@ -20,6 +20,18 @@ someone who never read the engine's code or lexicons, and scored once:
             claims P / R / F1        cues F1   source accuracy
     blind   0.978 / 0.845 / 0.906    0.876     0.897 (78/87)
 
+``gold_blind2.jsonl`` (11 records, 73 paragraphs, 128 claims; courts, economy,
+sport, health, local politics, environment, culture) was written for issue 12 by an
+annotator who never read the engine, following docs/CLAIM_BOUNDARIES.md, with the
+speaker of every source; committed before the engine ran on it, scored once
+(2026-12-02), speaker stage included (without it, identity 0.407, 37/91):
+
+            claims P / R / F1        cues F1   source mention   speaker identity
+    blind2  0.968 / 0.711 / 0.820    0.751     0.846 (77/91)    0.538 (49/91)
+
+Issue 12 asks 0.92 / 0.90 / 0.85 there: the gap is recall (constructions the engine
+misses) and identity. It has now been seen: judge the next engine on a new set.
+
 Every split goes through ``app.nlp.parse_one``, as imports do.
 """
 from __future__ import annotations
@@ -35,12 +47,14 @@ from glose.suggest.engine import suggest_frames
 
 DATA = Path(__file__).resolve().parent / "data"
 
-FLOORS = {  # split: (claim F1, cue F1, source accuracy)
-    "dev": (0.94, 0.94, 0.95),
-    "test": (0.84, 0.78, 0.85),
-    "blind": (0.88, 0.85, 0.87),
+FLOORS = {  # split: (claim F1, cue F1, source mention accuracy, speaker identity accuracy)
+    "dev": (0.94, 0.94, 0.95, 0.0),
+    "test": (0.84, 0.78, 0.85, 0.0),
+    "blind": (0.88, 0.85, 0.87, 0.0),
+    "blind2": (0.80, 0.73, 0.82, 0.51),
 }
-FILES = {"dev": "gold_independent_dev", "test": "gold_independent_test", "blind": "gold_blind"}
+FILES = {"dev": "gold_independent_dev", "test": "gold_independent_test", "blind": "gold_blind",
+         "blind2": "gold_blind2"}
 
 
 def _report(nlp, split: str):
@@ -57,7 +71,7 @@ def _report(nlp, split: str):
 def test_independent_gold_files_are_consistent():
     from glose.textnorm import normalize
 
-    for split, size in (("dev", 25), ("test", 15), ("blind", 50)):
+    for split, size in (("dev", 25), ("test", 15), ("blind", 50), ("blind2", 11)):
         records = [json.loads(x) for x in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         assert len(records) == size
         for rec in records:
@@ -70,10 +84,11 @@ def test_independent_gold_files_are_consistent():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("split", ["dev", "test", "blind"])
+@pytest.mark.parametrize("split", ["dev", "test", "blind", "blind2"])
 def test_engine_on_independent_gold_stays_above_its_floor(nlp, split):
     report = _report(nlp, split)
-    claim_f1, cue_f1, source = FLOORS[split]
+    claim_f1, cue_f1, source, identity = FLOORS[split]
+    assert report.identity_accuracy >= identity, (report.identity_correct, report.identity_total)
     assert report.claims.f1 >= claim_f1, report.claims
     assert report.cues.f1 >= cue_f1, report.cues
     assert report.source_accuracy >= source, (report.source_correct, report.source_total)
