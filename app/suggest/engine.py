@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from glose.lexicon import PREP_CUES, PREP_POUR, RELATIVES, SOURCE_NOUN, TIME_NOUNS, verbs
 from glose.suggest import mentions as M
 from glose.suggest.frames import Frame, Mention
-from glose.suggest.quotes import MARKS, SPACES, Quote, find_quotes, sentence_units
+from glose.suggest.quotes import CLOSERS, MARKS, SPACES, Quote, find_quotes, sentence_units
 from glose.suggest.speakers import identify
 from glose.vocabulary import DIRECT, INDIRECT, MIXED, PER, SOURCE
 
@@ -44,6 +44,7 @@ CORE = {"dire", "déclarer", "affirmer", "ajouter", "annoncer", "estimer", "soul
 COUNT_NOUNS = {"centaine", "dizaine", "millier", "million", "milliard", "douzaine", "vingtaine",
                "trentaine", "quarantaine", "cinquantaine", "soixantaine"}
 TRIM = SPACES + ".,;:"
+CLOSING_MARKS = CLOSERS | {'"'}
 
 
 @dataclass
@@ -147,8 +148,8 @@ def _verb_key(doc, i: int) -> tuple[str, int] | None:
                 end += 1
             return " ".join(words), end
     prev = doc[i - 1] if i > 0 else None
-    if prev is not None and prev.lower_ in M.DETS:
-        return None  # "l'estime", "un appel": a noun
+    if prev is not None and prev.lower_ in M.DETS and not (prev.lower_ in M.DE and _is_infinitive(tok)):
+        return None  # "l'estime", "un appel": a noun; but "avant d'ajouter que"
     if lemma in lex.lemmas and (tok.pos_ in {"VERB", "AUX"} or prev is None or prev.pos_ == "AUX"
                                 or prev.text in {",", "»", "”", '"'} or prev.lower_ in {"se", "s'", "s’"}):
         return lemma, i + 1
@@ -288,7 +289,7 @@ def _find_cues(ctx: _Ctx, i0: int, i1: int) -> list[Cue]:
                 cues.append(Cue("pour", i, i + 1, i, low))
                 i += 1
                 continue
-        found = _verb_key(doc, i)
+        found = _verb_key(doc, i) or _incise_verb(ctx, i, i0)
         if found is None:
             i += 1
             continue
@@ -300,6 +301,20 @@ def _find_cues(ctx: _Ctx, i0: int, i1: int) -> list[Cue]:
         else:
             i += 1
     return cues
+
+
+def _incise_verb(ctx: _Ctx, i: int, i0: int) -> tuple[str, int] | None:
+    """Any verb in the incise right after a quotation is a reporting verb, in the
+    lexicon or not: « … », a tonné X; « … », raille-t-elle; « … », a-t-il martelé."""
+    doc, tok = ctx.doc, ctx.doc[i]
+    if tok.pos_ != "VERB" or ctx.q_of[i] >= 0:
+        return None
+    k = i
+    while k - 1 >= i0 and (doc[k - 1].pos_ == "AUX" or doc[k - 1].text.startswith("-")):
+        k -= 1  # "a", "a-t-il", "ont"
+    if k - 2 < i0 or doc[k - 1].text != "," or doc[k - 2].text not in CLOSING_MARKS:
+        return None
+    return tok.lemma_.lower(), i + 1
 
 
 def _verb_cue(ctx: _Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | None:
@@ -318,8 +333,9 @@ def _verb_cue(ctx: _Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | 
             clitic = ce
         ce += 1
     tok = doc[i]
-    if cs == i and "Part" in tok.morph.get("VerbForm", []) and "Past" in tok.morph.get("Tense", []):
-        return None  # a bare past participle is an adjective: "une affirmation contestée par …"
+    if (cs == i and "Part" in tok.morph.get("VerbForm", []) and "Past" in tok.morph.get("Tense", [])
+            and tok.dep_ != "ROOT"):
+        return None  # a bare past participle is an adjective: "une affirmation contestée par …" ("X dit …" is not)
     cue = Cue("verb", cs, ce, i, key, clitic)
     q = ctx.q_of[i]
     if q >= 0:  # only an incise may interrupt a quotation: « A, a déclaré X, B »
@@ -329,6 +345,22 @@ def _verb_cue(ctx: _Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | 
     if _is_infinitive(doc[i]) and not _que_after(ctx, ce, i1):
         return None
     return cue
+
+
+_BEFORE_INFINITIVE = {"ne", "n'", "n’", "pas", "plus", "jamais", "se", "s'", "s’", "y", "en", "le", "la", "les",
+                      "l'", "l’", "lui", "leur"}
+
+
+def _infinitive_claim(doc, a: int, end: int) -> int | None:
+    """Where an infinitive claim starts after its cue ("a annoncé avoir saisi …",
+    "dit vouloir …", "a promis de ne pas …"), leading de/d' left out; else None."""
+    k = a + 1 if a < end and doc[a].lower_ in {"de", "d'", "d’"} else a
+    start = k
+    while k < end and k < start + 4 and doc[k].lower_ in _BEFORE_INFINITIVE:
+        k += 1
+    if k < end and doc[k].pos_ in {"VERB", "AUX"} and _is_infinitive(doc[k]):
+        return start
+    return None
 
 
 def _pour_cue(ctx: _Ctx, i: int, i1: int) -> bool:
@@ -633,6 +665,9 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
                         a += 1
                     cs, ce = _trim(ctx.text, *_chars(ctx, a, end))
                     frame = _Draft(cs, ce, cue_chars, sources, INDIRECT, 0.6, u)
+                elif (start := _infinitive_claim(doc, a, end)) is not None:  # "a annoncé avoir saisi la justice"
+                    cs, ce = _trim(ctx.text, *_chars(ctx, start, end))
+                    frame = _Draft(cs, ce, cue_chars, sources, INDIRECT, 0.6, u)
         if frame is not None and frame.end > frame.start:
             if not frame.sources:
                 frame.confidence -= 0.2
@@ -717,6 +752,12 @@ def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:
             m = name
         end = _clause_end(ctx, a, i1, cue_starts)
         if end <= a:
+            return boundary
+        if any(j in cue_starts and doc[j - 1].text != "," and doc[j - 1].text not in CLOSING_MARKS
+               for j in range(a + 1, end)):
+            # "Selon l'agence, le ministre X a affirmé : « … »": the words are X's, the
+            # agency only reports them; the verb's own frame says so. (An incise after a
+            # quotation, "« … », a-t-il souligné", is X's own cue: the frame stays.)
             return boundary
         cs, ce, qt = _quote_type(ctx, *_chars(ctx, a, end), backward=False)
         new_boundary = _chars(ctx, comma, comma + 1)[1]

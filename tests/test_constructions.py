@@ -1,0 +1,54 @@
+"""Constructions issue 12 lists as missed, on sentences written for these tests (the
+real French model; none comes from a gold file)."""
+from __future__ import annotations
+
+import pytest
+
+from glose.nlp import parse_one
+from glose.suggest.engine import suggest_frames
+from glose.vocabulary import DIRECT, INDIRECT
+
+pytestmark = pytest.mark.slow
+
+
+def frames(nlp, text: str) -> list[tuple[str, str | None, list[str], str]]:
+    """(claim, cue, speakers, quote type) of each frame: a speaker is the source's
+    canonical name, else its text."""
+    out = []
+    for f in suggest_frames(parse_one(nlp, text)):
+        cue = text[f.cue[0]:f.cue[1]] if f.cue else None
+        out.append((text[f.claim_start:f.claim_end], cue, [m.canonical or text[m.start:m.end] for m in f.sources],
+                    f.quote_type))
+    return out
+
+
+@pytest.mark.parametrize("text, cue, speaker", [
+    ("« Ce budget est une insulte aux communes », a tonné le sénateur Hugo Vasseur.", "a tonné", "Hugo Vasseur"),
+    ("« Ils découvrent enfin le problème », a raillé l'élue Nadia Ferrand.", "a raillé", "Nadia Ferrand"),
+    ("« On ne lâchera rien », persifle Karine Aubry.", "persifle", "Karine Aubry"),
+])
+def test_any_verb_in_the_incise_after_a_quotation_is_a_cue(nlp, text, cue, speaker):
+    assert frames(nlp, text)[0][1:3] == (cue, [speaker])
+
+
+def test_an_infinitive_claim(nlp):
+    (claim, cue, speakers, quote_type), = frames(nlp, "L'association a annoncé avoir déposé plainte mardi.")
+    assert (claim, cue, speakers, quote_type) == ("avoir déposé plainte mardi", "a annoncé", ["L'association"],
+                                                   INDIRECT)
+    (claim, cue, _, _), = frames(nlp, "Le patron du club dit vouloir prolonger son capitaine.")
+    assert (claim, cue) == ("vouloir prolonger son capitaine", "dit")
+
+
+def test_avant_d_ajouter_que(nlp):
+    found = frames(nlp, "La préfète a reconnu des lenteurs, avant d'ajouter que les aides seraient versées en juin.")
+    assert ("les aides seraient versées en juin", "ajouter", ["La préfète"], INDIRECT) in found
+
+
+def test_a_nested_frame_gives_the_words_to_who_spoke_them(nlp):
+    text = "Selon la radio publique, la ministre Inès Garcia a déclaré : « Le texte sera retiré »."
+    assert frames(nlp, text) == [("Le texte sera retiré", "a déclaré", ["Inès Garcia"], DIRECT)]
+
+
+def test_a_selon_frame_with_an_incise_stays_its_speakers(nlp):
+    text = "Selon un cadre du parti, la liste « sera prête en mars », a-t-il précisé."
+    assert set(frames(nlp, text)[0][2]) == {"un cadre du parti"}  # "il" is the same speaker
