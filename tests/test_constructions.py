@@ -52,3 +52,14 @@ def test_a_nested_frame_gives_the_words_to_who_spoke_them(nlp):
 def test_a_selon_frame_with_an_incise_stays_its_speakers(nlp):
     text = "Selon un cadre du parti, la liste « sera prête en mars », a-t-il précisé."
     assert set(frames(nlp, text)[0][2]) == {"un cadre du parti"}  # "il" is the same speaker
+
+
+def test_several_quotations_after_one_cue_are_several_claims(nlp):
+    text = "« Nous sommes prêts » et « nous irons jusqu'au bout », a lancé la capitaine Léa Martin."
+    assert [(claim, cue, speakers) for claim, cue, speakers, _ in frames(nlp, text)] == [
+        ("Nous sommes prêts", "a lancé", ["Léa Martin"]), ("nous irons jusqu'au bout", "a lancé", ["Léa Martin"])]
+
+
+def test_an_adverb_after_pour_x_is_not_the_speaker(nlp):
+    text = "Pour la maire désormais, « le projet doit être revu »."
+    assert frames(nlp, text)[0][2] == ["la maire"]

@@ -720,7 +720,11 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i1, boundary, drafts) -> int:
                 ce = q2.cend
     if ce <= cs:
         return boundary
-    drafts.append(_Draft(cs, ce, cue_chars, sources, qt, conf, u))
+    quotes = _joined_quotes(ctx, cs, ce) if qt == MIXED else []
+    if quotes:  # « A » et « B », a dit X: two claims, one cue, one speaker
+        drafts.extend(_Draft(q.cstart, q.cend, cue_chars, sources, DIRECT, 0.8, u) for q in quotes)
+    else:
+        drafts.append(_Draft(cs, ce, cue_chars, sources, qt, conf, u))
     _register(ctx, sources)
     # "… », a déclaré l'Unicef dans un communiqué : « … »" : the colon opens a second quote
     for j in range(src_end, min(i1, src_end + 8)):
@@ -732,6 +736,19 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i1, boundary, drafts) -> int:
                 drafts.append(_Draft(q.cstart, q.cend, _chars(ctx, j, j + 1), sources, DIRECT, 0.8, u, False))
             break
     return _chars(ctx, src_end - 1, src_end)[1] if src else cue_chars[1]
+
+
+def _joined_quotes(ctx: _Ctx, s: int, e: int) -> list[Quote]:
+    """The quotations of [s, e) when it is nothing but two or more of them joined by
+    "et" or commas; else []."""
+    quotes = _quotes_in(ctx, s, e)
+    if len(quotes) < 2:
+        return []
+    gaps = [ctx.text[s:quotes[0].start], ctx.text[quotes[-1].end:e]]
+    gaps += [ctx.text[a.end:b.start] for a, b in zip(quotes, quotes[1:], strict=False)]
+    if all(not gap.replace(",", " ").replace(" et ", " ").strip(SPACES) for gap in gaps):
+        return quotes
+    return []
 
 
 def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:

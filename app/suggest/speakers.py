@@ -36,6 +36,8 @@ RECENT_CHARS = 1200
 _APPOS_AFTER = re.compile(r"\s*,\s*(?:(?:M\.|Mme|Mlle|Me|Dr|Pr|Mgr)\s+)?")
 _NAME = re.compile(r"[A-ZÉÈ][\w'’-]+(?: (?:de |d’|d'|du |von |van |al-)?[A-ZÉÈ][\w'’-]+)+")
 """Two capitalised words or more: a person's name set in apposition."""
+SENTENCE_ADVERBS = {"désormais", "aussi", "toutefois", "pourtant", "cependant", "néanmoins", "également", "encore",
+                    "donc", "alors", "enfin", "déjà", "lui-même", "elle-même", "eux-mêmes", "elles-mêmes"}
 _DEFINITE = {"le", "la", "l'", "l’", "son", "sa", "leur", "ce", "cet", "cette"}
 
 
@@ -129,6 +131,7 @@ class _People:
     # -- one mention -----------------------------------------------------------------
 
     def speaker(self, m: Mention, depth: int = 0) -> Mention:
+        m = self._without_adverbs(m)
         name = self._name(m, depth)
         if name is None:
             return m
@@ -136,6 +139,19 @@ class _People:
             self.spoken.append((m.start, name))
         label = PER if m.label in (LOC, MISC) else m.label
         return replace(m, canonical=name, label=label)
+
+    def _without_adverbs(self, m: Mention) -> Mention:
+        """"Pour la maire désormais, « … »": the adverb is not the speaker's."""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        def adverb(tok) -> bool:
+            return tok.pos_ == "ADV" or tok.lower_ in SENTENCE_ADVERBS  # the tagger calls "désormais" an adjective
+
+        if span is None or len(span) < 2 or not adverb(span[-1]):
+            return m
+        end = len(span)
+        while end > 1 and adverb(span[end - 1]):
+            end -= 1
+        return replace(m, end=span[end - 1].idx + len(span[end - 1].text))
 
     def _name(self, m: Mention, depth: int) -> str | None:
         text = self.text[m.start:m.end]
