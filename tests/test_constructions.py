@@ -63,3 +63,10 @@ def test_several_quotations_after_one_cue_are_several_claims(nlp):
 def test_an_adverb_after_pour_x_is_not_the_speaker(nlp):
     text = "Pour la maire désormais, « le projet doit être revu »."
     assert frames(nlp, text)[0][2] == ["la maire"]
+
+
+def test_a_cue_inside_the_reported_clause(nlp):
+    text = "Depuis janvier, a indiqué M. Girard, le groupe a supprimé quarante postes."
+    ((claim, cue, speakers, quote_type),) = frames(nlp, text)
+    assert claim == "Depuis janvier, a indiqué M. Girard, le groupe a supprimé quarante postes"  # rule 4
+    assert (cue, quote_type) == ("a indiqué", INDIRECT) and speakers[0].endswith("Girard")

@@ -629,6 +629,12 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
         if cue.kind in {"prep", "pour"}:
             boundary = _prep_frame(ctx, cue, u, i1, boundary, cue_starts, drafts)
             continue
+        if cue.kind == "verb" and cue.clitic is None and cue.incise is None and first_claim >= cue.cs - 1:
+            framed = _around_cue(ctx, cue, cue_chars, u, i0, i1, cue_starts)
+            if framed is not None:  # "Depuis janvier, a indiqué M. X, le groupe a …"
+                drafts.append(framed)
+                _register(ctx, framed.sources)
+                continue
         que = _que_after(ctx, cue.ce, i1)
         participle = _is_participle(doc[cue.head]) and cue.cs == cue.head  # ", appelant X à …"
         inverted = cue.clitic is not None or cue.incise is not None or (
@@ -674,6 +680,28 @@ def _unit_frames(ctx: _Ctx, u: int, s: int, e: int) -> list[_Draft]:
             drafts.append(frame)
             _register(ctx, frame.sources)
     return drafts
+
+
+def _around_cue(ctx: _Ctx, cue: Cue, cue_chars, u, i0, i1, cue_starts) -> _Draft | None:
+    """A cue set inside the reported clause after its first words: "Depuis janvier,
+    a indiqué M. X, le groupe a supprimé …". One claim from the clause's start to its
+    end, the cue and the speaker inside it (docs/CLAIM_BOUNDARIES.md, rule 4)."""
+    doc = ctx.doc
+    if cue.cs - 1 <= i0 or doc[cue.cs - 1].text != "," or any(ctx.q_of[j] >= 0 for j in range(i0, cue.cs)):
+        return None
+    src = _postposed(ctx, cue.ce, i1)
+    if src is None:
+        return None
+    mention, after = src
+    if after >= i1 or doc[after].text != ",":
+        return None
+    end = _clause_end(ctx, after + 1, i1, cue_starts)
+    if end <= after + 1 or not any(doc[j].pos_ in {"VERB", "AUX"} for j in range(after + 1, end)):
+        return None
+    start = _skip_lead(ctx, i0, cue.cs)
+    cs, ce = _trim(ctx.text, _chars(ctx, start, start + 1)[0], _chars(ctx, end - 1, end)[1])
+    ctx.used.append((mention.start, mention.end))
+    return _Draft(cs, ce, cue_chars, (mention,), INDIRECT, 0.65, u)
 
 
 def _inverted_frame(ctx, cue: Cue, cue_chars, u, i1, boundary, drafts) -> int:
