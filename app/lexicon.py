@@ -44,7 +44,9 @@ def _lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def verbs() -> VerbLexicon:
-    """The reporting-verb lexicon of ``app/data/reporting_verbs.txt``."""
+    """The reporting-verb lexicon of ``app/data/reporting_verbs.txt`` (by hand: flags such
+    as ``+obj`` and multi-word cues) and ``app/data/reporting_verbs_verbenet.txt`` (plain
+    lemmas of the Verb∋Net communication classes, no flags)."""
     lemmas, multi, noun_claim = set(), [], set()
     for line in _lines("reporting_verbs.txt"):
         entry, _, flag = line.partition("+")
@@ -59,6 +61,7 @@ def verbs() -> VerbLexicon:
             lemmas.add(entry)
         if flag.strip() == "obj":
             noun_claim.add(entry)
+    lemmas.update(_lines("reporting_verbs_verbenet.txt"))
     return VerbLexicon(frozenset(lemmas), tuple(multi), frozenset(noun_claim))
 
 

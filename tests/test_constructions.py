@@ -70,3 +70,12 @@ def test_a_cue_inside_the_reported_clause(nlp):
     ((claim, cue, speakers, quote_type),) = frames(nlp, text)
     assert claim == "Depuis janvier, a indiqué M. Girard, le groupe a supprimé quarante postes"  # rule 4
     assert (cue, quote_type) == ("a indiqué", INDIRECT) and speakers[0].endswith("Girard")
+
+
+def test_a_quotation_alone_on_its_line_is_a_claim_of_the_frame_that_repeats_it(nlp):
+    text = ("Grève à l'usine\n\n« Nous irons jusqu'au bout »\n\nLes salariés ont cessé le travail lundi."
+            " « Nous irons jusqu'au bout », a prévenu le délégué syndical Marc Oury.\n")
+    heading, body = suggest_frames(parse_one(nlp, text))
+    assert text[heading.claim_start:heading.claim_end] == "Nous irons jusqu'au bout" and heading.cue is None
+    assert heading.confidence < body.confidence
+    assert [m.canonical for m in heading.sources] == [m.canonical for m in body.sources] == ["Marc Oury"]

@@ -47,7 +47,9 @@ def _locked(name: str) -> dict[str, str]:
 
 def test_ranges_in_pyproject_and_the_versions_tested_in_the_lock_files_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["license"] == "MIT" and (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert project["license"] == "MIT AND CC-BY-SA-4.0"  # the Verb∋Net list keeps its share-alike license
+    notice = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert notice.startswith("MIT License") and "reporting_verbs_verbenet.txt" in notice
     for lock, requirements in (("requirements.lock", project["dependencies"]),
                                ("requirements-dev.lock", project["dependencies"]
                                 + project["optional-dependencies"]["dev"])):

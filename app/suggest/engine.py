@@ -882,6 +882,30 @@ def _colon_subject(ctx: _Ctx, s: int, colon: int) -> tuple[Mention, ...]:
     return ()
 
 
+def _headings(ctx: _Ctx, drafts: list[_Draft]) -> list[_Draft]:
+    """A quotation standing alone on its line (a heading, an intertitle) is a claim
+    with low confidence and no cue, said by the speaker of the frame that repeats its
+    words, else of the next frame after it. Returns the drafts, headings included."""
+    text, out = ctx.text, list(drafts)
+    said = [d for d in drafts if d.sources]
+    for q in ctx.quotes:
+        line_start = text.rfind("\n", 0, q.start) + 1
+        line_end = text.find("\n", q.end)
+        line_end = len(text) if line_end == -1 else line_end
+        alone = not text[line_start:q.start].strip(SPACES) and not text[q.end:line_end].strip(SPACES + ".!?…")
+        if not q.balanced or not alone or q.cend <= q.cstart:
+            continue
+        covering = [d for d in out if d.start < q.end and q.start < d.end]
+        if any(d.sources or d.cue for d in covering):
+            continue  # already someone's words
+        words = text[q.cstart:q.cend]
+        source = next((d for d in said if words in text[d.start:d.end]), None) or next(
+            (d for d in said if d.start > q.end), None)
+        out = [d for d in out if d not in covering]
+        out.append(_Draft(q.cstart, q.cend, None, source.sources if source else (), DIRECT, 0.4, -1, False))
+    return out
+
+
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
     """Frames whose claims overlap by half of the shorter one are one claim."""
     merged: list[_Draft] = []
@@ -937,6 +961,7 @@ def suggest_frames(doc) -> list[Frame]:
         # this unit's subjects rank below its speakers for later pronouns
         ctx.speakers[k:k] = _unit_subjects(ctx, u, _tok_at(ctx, s), _tok_at(ctx, e))
     drafts = _merge(drafts + _floating(ctx, drafts, units))
+    drafts = sorted(_headings(ctx, drafts), key=lambda d: (d.start, d.end))
     frames = []
     for d in drafts:
         start, end = claim_edges(ctx.text, d.start, d.end)

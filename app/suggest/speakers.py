@@ -167,6 +167,10 @@ class _People:
         known = [name for name in self.names if name in words]
         if known:
             return max(known, key=len)
+        for start, _, name in self._persons_in(m.end, m.end + 30):  # "le délégué syndical Marc Oury"
+            between = self.text[m.end:start]
+            if len(between.split()) <= 2 and not any(c in between for c in ",.;:«»\n"):
+                return name
         after = _APPOS_AFTER.match(self.text, m.end)
         if after:  # "Son avocat, Me Antoine Vey, a annoncé"
             for _start, _end, name in self._persons_in(m.end, after.end() + 1):
