@@ -42,6 +42,16 @@ def positive(value: str) -> int:
     return number
 
 
+def processes(value: str) -> int | str:
+    """``auto`` or a whole number of processes."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        return positive(value)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (or auto)") from exc
+
+
 def fraction(value: str) -> float:
     """A share strictly between 0 and 1, e.g. 0.2."""
     try:
@@ -120,8 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="layer for the spans files bring (default: each task's _annotator_id, else imported)")
     cmd.add_argument("--no-nlp", action="store_true",
                      help="store text and tokens only: no entities, sentences or claim suggestions")
-    cmd.add_argument("--n-process", type=positive, default=1, metavar="N",
-                     help="processes for spaCy (default: 1)")
+    cmd.add_argument("--n-process", type=processes, default="auto", metavar="N",
+                     help="processes that parse (default: auto, one per usable CPU, at most 4, and only"
+                          " when there are at least two batches of about 20,000 characters to share)")
     cmd.add_argument("--batch-size", type=positive, default=64, metavar="N",
                      help="texts per spaCy batch (default: 64)")
     cmd.add_argument("--encoding", metavar="ENC", help="encoding of the files (default: UTF-8, BOM or not)")

@@ -38,6 +38,10 @@ class ModelMissing(GloseError):
     """The spaCy pipeline cannot be loaded; the message says how to install it."""
 
 
+class WorkerDied(GloseError):
+    """A process parsing for an import stopped without its results."""
+
+
 class BadFile(GloseError):
     """A file that cannot be imported; the message says why (one line). The import
     reports it and goes on with the other files."""

@@ -2,8 +2,9 @@
 
 Reading (this module's first half) turns a file into ``Record`` objects or one
 ``BadFile`` reason; nothing is stored for a bad file. Storing (second half)
-runs the texts through ``nlp.pipe`` in batches and writes each file's
-documents, tokens and suggestions in one transaction.
+runs the texts through ``nlp.pipe`` in batches (in worker processes with
+``--n-process``, which also compute tokens and suggestions) and writes each
+file's documents, tokens and suggestions in one transaction.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from glose.db import documents, layers, spans
 from glose.db.spans import NewRelation, NewSpan
 from glose.db.transaction import write
 from glose.errors import BadFile, describe
-from glose.nlp import parse, tokens_of
+from glose.nlp import parse_map, tokens_of
 from glose.plaintext import visible
 from glose.suggest.rows import suggestions_of
 from glose.textnorm import normalize, offset_mapper, one_line_name, path_text, split_header, text_hash
@@ -346,7 +347,23 @@ class _FileJob:
     path: Path
     new: list[Record]
     known: list[tuple[Record, int | None]]
-    docs: list = field(default_factory=list)
+    parsed: list[_Parsed] = field(default_factory=list)
+
+
+@dataclass
+class _Parsed:
+    """What storing needs of a parsed text, computed where it was parsed (a worker
+    process with ``--n-process``): small to send back, nothing left for the parent."""
+
+    tokens: tuple[str, str, str, str]
+    n_words: int
+    suggestions: spans.Batch | None
+
+
+def _prepare(doc, *, tokenizer_name: str, with_suggestions: bool, model=None) -> _Parsed:
+    tokens, n_words = tokens_of(doc, tokenizer_name)
+    return _Parsed(documents.tokens_row(tokens), n_words,
+                   spans.batch(*suggestions_of(doc, model)) if with_suggestions else None)
 
 
 def import_paths(
@@ -357,7 +374,7 @@ def import_paths(
     tokenizer_name: str = "blank:fr",
     layer: str | None = None,
     batch_size: int = 64,
-    n_process: int = 1,
+    n_process: int | str = 1,
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
     on_progress: Progress | None = None,
@@ -368,6 +385,9 @@ def import_paths(
     """Import files and folders; each file is one transaction (all or nothing).
 
     ``model``: a pipeline from ``glose train`` whose spans join the suggestions (origin MODEL).
+
+    ``n_process``: a number or ``auto`` (see ``glose.nlp.parse_map``: worker processes
+    parse, and compute tokens and suggestions, only when there is enough to share).
 
     ``nlp`` is a loaded pipeline (entities, sentences and claim suggestions go
     into the layer ``suggestions``) or a bare tokenizer pipeline for --no-nlp.
@@ -381,8 +401,10 @@ def import_paths(
     report.failed.extend((str(path), reason) for path, reason in problems)
     progress = _Counter(on_progress)
     pending: dict[int, _FileJob] = {}
-    store = partial(_store_file, db, layer=layer, tokenizer_name=tokenizer_name,
-                    with_suggestions=nlp.has_pipe("ner"), report=report, progress=progress, model=model)
+    with_suggestions = nlp.has_pipe("ner")
+    store = partial(_store_file, db, layer=layer, with_suggestions=with_suggestions, report=report,
+                    progress=progress)
+    prepare = partial(_prepare, tokenizer_name=tokenizer_name, with_suggestions=with_suggestions, model=model)
 
     def texts() -> Iterator[tuple[str, tuple[int, int]]]:
         seen: set[str] = set()
@@ -418,10 +440,10 @@ def import_paths(
             for record_index, record in enumerate(job.new):
                 yield record.text, (file_index, record_index)
 
-    for doc, (file_index, _) in parse(nlp, texts(), batch_size=batch_size, n_process=n_process):
+    for parsed, (file_index, _) in parse_map(nlp, texts(), prepare, batch_size=batch_size, n_process=n_process):
         job = pending[file_index]
-        job.docs.append(doc)
-        if len(job.docs) == len(job.new):
+        job.parsed.append(parsed)
+        if len(job.parsed) == len(job.new):
             del pending[file_index]
             store(job)
     for job in deferred:
@@ -440,8 +462,8 @@ class _Ready:
     own: spans.Batch | None
 
 
-def _store_file(db, job: _FileJob, *, layer: str | None, tokenizer_name: str, with_suggestions: bool,
-                report: Report, progress: "_Counter", model=None) -> None:
+def _store_file(db, job: _FileJob, *, layer: str | None, with_suggestions: bool,
+                report: Report, progress: "_Counter") -> None:
     """Store one file, all or nothing: its new documents, and spans for known ones.
 
     Tokens, suggestions and their JSON are computed first: the write lock is
@@ -455,13 +477,9 @@ def _store_file(db, job: _FileJob, *, layer: str | None, tokenizer_name: str, wi
         # The machine's layer gets this import's own suggestions: the file's stay apart.
         return IMPORTED_SUGGESTIONS if name == SUGGESTIONS and with_suggestions and job.new else name
 
-    ready = []
-    for record, doc in zip(job.new, job.docs, strict=True):
-        tokens, n_words = tokens_of(doc, tokenizer_name)
-        ready.append(_Ready(
-            record, documents.tokens_row(tokens), n_words,
-            spans.batch(*suggestions_of(doc, model)) if with_suggestions else None,
-            spans.batch(record.spans, record.relations) if record.spans else None))
+    ready = [_Ready(record, parsed.tokens, parsed.n_words, parsed.suggestions,
+                    spans.batch(record.spans, record.relations) if record.spans else None)
+             for record, parsed in zip(job.new, job.parsed, strict=True)]
     in_steps = sum(len(item.suggestions or ()) + len(item.own or ()) for item in ready) > STEP_ROWS
     try:
         with write(db):

@@ -160,8 +160,9 @@ def test_eval_against_sample_gold(run_glose):
         assert result.returncode == 0, result.stderr
         claims = next(line for line in result.stdout.splitlines() if line.startswith("claims"))
         f1 = float(claims.split()[3])
-        accuracy = float(result.stdout.split("source accuracy")[1].split(":")[1].split()[0])
-        assert f1 >= 0.85 and accuracy >= 0.85, result.stdout
+        accuracy = float(result.stdout.split("source mention accuracy")[1].split(":")[1].split()[0])
+        identity = float(result.stdout.split("speaker identity accuracy")[1].split(":")[1].split()[0])
+        assert f1 >= 0.85 and accuracy >= 0.85 and identity >= 0.85, result.stdout
 
 
 def test_eval_names_gold_texts_missing_from_the_database(run_glose, tmp_path):

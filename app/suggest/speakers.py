@@ -104,7 +104,8 @@ class _People:
 
     def _apposed_heads(self, start: int, end: int) -> list[str]:
         """Role nouns set beside a name: "<role>, X", "X, <role>", "le <role> X"."""
-        doc, heads = self.doc, []
+        doc = self.doc
+        heads: list[str] = []
         first = doc.char_span(start, end, alignment_mode="expand")
         if first is None:
             return heads
