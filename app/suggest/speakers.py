@@ -87,7 +87,8 @@ class _People:
         # Named persons who head a clause (its subject, or a name after a comma or at a
         # sentence start: the parse often misses "En France, François Hollande, qui …, a
         # condamné"): a later "le président" may be them; "de Bachar al-Assad" is not.
-        self.spoken += [(ent.start_char, self._full(ent.start_char)) for ent in doc.ents
+        full = {start: name for start, _, name in self.persons}
+        self.spoken += [(ent.start_char, full[ent.start_char]) for ent in doc.ents
                         if ent.label_ == PER and (any(t.dep_.startswith("nsubj") for t in ent) or ent.start == 0
                                                   or doc[ent.start - 1].is_punct or doc[ent.start].is_sent_start)]
         self.spoken = [(position, name) for position, name in self.spoken if name in self.names]
@@ -96,9 +97,6 @@ class _People:
             for head in self._apposed_heads(start, end):
                 self.roles.append((start, head, name))
         self.spoken += [(start, name) for start, _, name in self.roles]  # "le cycliste Romain Bardet"
-
-    def _full(self, start: int) -> str:
-        return next((name for s, _, name in self.persons if s == start), "")
 
     # -- the document's appositions --------------------------------------------------
 
@@ -217,9 +215,9 @@ class _People:
         person = lemma in self.person_nouns or word in self.person_nouns or head.text[:1].isupper()
         if not person or len(span) > SHORT_DESCRIPTION or any(t.pos_ == "ADP" for t in span):
             return None
-        earlier = sorted((position, name) for position, name in self.spoken
-                         if m.start - RECENT_CHARS < position < m.start)
-        return earlier[-1][1] if earlier else None
+        last = max(((position, name) for position, name in self.spoken
+                    if m.start - RECENT_CHARS < position < m.start), default=None)
+        return last[1] if last else None
 
 
 def _phrase_start(doc, k: int) -> int:
