@@ -55,6 +55,7 @@ def load_trained(path: Path):
 def _load(name: str, patterns: Path):
     import spacy
 
+    from glose.suggest.component import FACTORY
     from glose.suggest.entities import add_entity_ruler
 
     try:
@@ -65,6 +66,8 @@ def _load(name: str, patterns: Path):
             f" or unset GLOSE_SPACY_MODEL to use {DEFAULT_MODEL}.")
         raise ModelMissing(hint) from exc
     add_entity_ruler(nlp, patterns)
+    if "parser" in nlp.pipe_names and FACTORY not in nlp.pipe_names:
+        nlp.add_pipe(FACTORY, last=True)  # the claim frames, from everything else, inside nlp.pipe
     return nlp
 
 
@@ -93,20 +96,34 @@ def parse(nlp, items, *, batch_size: int = 64, n_process: int = 1, chunk_chars: 
 
     Yields (doc, context) in input order. ``doc.text`` has the input's length and
     offsets; curly apostrophes and non-breaking spaces are plain for the model.
+    The pieces of a long text skip the claim-frame component (``glose.suggest.component``),
+    which then runs once on the joined Doc: a frame may span the cut.
     """
     from spacy.tokens import Doc
+
+    from glose.suggest.component import FACTORY, PIECE_KEY
 
     def pieces():
         for text, context in items:
             chunks = split_text(text, chunk_chars)
+            if len(chunks) == 1:
+                yield chunks[0].translate(_FOR_THE_MODEL), (context, True)
+                continue
             for index, chunk in enumerate(chunks):
-                yield chunk.translate(_FOR_THE_MODEL), (context, index == len(chunks) - 1)
+                piece = nlp.make_doc(chunk.translate(_FOR_THE_MODEL))
+                piece.user_data[PIECE_KEY] = True
+                yield piece, (context, index == len(chunks) - 1)
 
+    frames = nlp.get_pipe(FACTORY) if FACTORY in nlp.pipe_names else None
     parts = []
     for doc, (context, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
         parts.append(doc)
         if last:
-            yield (parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)), context
+            if len(parts) == 1:
+                yield parts[0], context
+            else:
+                joined = Doc.from_docs(parts, ensure_whitespace=False, exclude=["user_data"])
+                yield (frames(joined) if frames is not None else joined), context
             parts = []
 
 

@@ -2,9 +2,10 @@
 
 Generates N synthetic French documents (samples/make_long.py, each text distinct),
 then in the same run, alternating, times
-  a. bare ``nlp.pipe`` in one process (the same pipeline object glose uses),
+  a. bare ``nlp.pipe`` in one process (the same pipeline object glose uses, without
+     glose's claim-frame component: the model's own work),
   b. bare ``nlp.pipe(n_process=P)``, P being what ``--n-process auto`` resolves to
-     (the usable CPUs, at most 4),
+     (the usable CPUs, at most 4), also without it,
   c. the real ``glose import`` code path with ``--n-process auto`` and the CLI's
      default batch size (read, normalise, parse, suggest, store in SQLite, one
      transaction per file) into a fresh database,
@@ -36,6 +37,7 @@ import make_long  # noqa: E402
 from glose import importer  # noqa: E402
 from glose.db.connection import open_db  # noqa: E402
 from glose.nlp import MAX_AUTO_PROCESSES, load_model, tokens_of, usable_cpus  # noqa: E402
+from glose.suggest.component import FACTORY  # noqa: E402
 
 GLOSE_BATCH_SIZE = 64
 """``glose import --batch-size``'s default."""
@@ -81,8 +83,10 @@ def main() -> None:
             return result
 
         for attempt in range(args.repeat):
-            timed("single", lambda: sum(1 for _ in nlp.pipe(texts, batch_size=args.batch_size)))
-            timed("multi", lambda: sum(1 for _ in nlp.pipe(texts, batch_size=args.batch_size, n_process=processes)))
+            with nlp.select_pipes(disable=[FACTORY]):
+                timed("single", lambda: sum(1 for _ in nlp.pipe(texts, batch_size=args.batch_size)))
+                timed("multi", lambda: sum(1 for _ in nlp.pipe(texts, batch_size=args.batch_size,
+                                                               n_process=processes)))
             db = open_db(Path(tmp) / f"bench-{attempt}.db")
             report = timed("glose", partial(importer.import_paths, db, [folder], nlp=nlp, tokenizer_name="bench",
                                             batch_size=GLOSE_BATCH_SIZE, n_process="auto"))

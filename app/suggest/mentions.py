@@ -5,7 +5,7 @@ tokens around them only, so the engine stays linear in the length of a text.
 """
 from __future__ import annotations
 
-from glose.lexicon import PRONOUNS, speaker_nouns
+from glose.lexicon import PRONOUNS
 from glose.suggest.frames import Mention
 from glose.vocabulary import ENTITY_LABELS, LOC, MISC, PER, SOURCE
 
@@ -19,18 +19,21 @@ SPEAKER_LABELS = set(ENTITY_LABELS)
 
 
 class EntIndex(list):
-    """For each token, the index of its entity in ``spans`` (or -1).
+    """For each token, the index of its entity in ``spans`` (or -1); and the speaker
+    nouns of the lexicon in use, which decide with the entities who can speak.
 
     ``doc.ents`` rebuilds its tuple on every access, so the spans are kept here once.
     """
 
     spans: tuple = ()
+    speaker_nouns: frozenset[str] = frozenset()
 
 
-def ent_index(doc) -> EntIndex:
+def ent_index(doc, speaker_nouns: frozenset[str]) -> EntIndex:
     """Map tokens to ``doc.ents`` in one pass."""
     idx = EntIndex([-1] * len(doc))
     idx.spans = tuple(doc.ents)
+    idx.speaker_nouns = speaker_nouns
     for k, ent in enumerate(idx.spans):
         for i in range(ent.start, ent.end):
             idx[i] = k
@@ -147,9 +150,9 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: EntIndex) -> tuple
             start = np_start(doc, ent.start, floor)
             if start < ent.start and doc[start].pos_ == "NOUN" and doc[start].lower_ not in DETS:
                 tok_i = start
-            elif doc[ent.start].lemma_.lower() in speaker_nouns() and doc[ent.start].text.islower():
+            elif doc[ent.start].lemma_.lower() in ents.speaker_nouns and doc[ent.start].text.islower():
                 tok_i = ent.start
-            elif ent.label_ in {LOC, MISC} and doc[ent.start].lemma_.lower() in speaker_nouns():
+            elif ent.label_ in {LOC, MISC} and doc[ent.start].lemma_.lower() in ents.speaker_nouns:
                 tok_i = ent.start
             else:
                 name = apposed_name(doc, end, limit, ents)
@@ -176,7 +179,7 @@ def first_head(doc, i: int, limit: int, ents: EntIndex) -> int | None:
     if i >= limit:
         return None
     tok = doc[i]
-    if tok.pos_ in NOMINAL or ents[i] >= 0 or is_pronoun(tok) or tok.lower_ in speaker_nouns():
+    if tok.pos_ in NOMINAL or ents[i] >= 0 or is_pronoun(tok) or tok.lower_ in ents.speaker_nouns:
         return i
     if tok.pos_ == "ADJ" and i + 1 < limit and doc[i + 1].pos_ in NOMINAL:
         return i + 1
@@ -188,5 +191,5 @@ def is_speakerish(doc, head: int, ents: EntIndex) -> bool:
     tok = doc[head]
     if ents[head] >= 0 and ents.spans[ents[head]].label_ in SPEAKER_LABELS:
         return True
-    return (is_pronoun(tok) or tok.lemma_.lower() in speaker_nouns() or tok.lower_ in speaker_nouns()
+    return (is_pronoun(tok) or tok.lemma_.lower() in ents.speaker_nouns or tok.lower_ in ents.speaker_nouns
             or tok.pos_ == "PROPN" and tok.text[:1].isupper())

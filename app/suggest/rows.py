@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from glose.db.spans import NewRelation, NewSpan
 from glose.spacy_corpus import SPANS_KEY
-from glose.suggest.engine import suggest_frames
+from glose.suggest.component import frames_of
 from glose.suggest.frames import Frame
 from glose.vocabulary import (
     ALSO_FOUND_BY,
@@ -32,7 +32,7 @@ def suggestions_of(doc, model=None) -> tuple[list[NewSpan], list[NewRelation]]:
         for ent in doc.ents
         if ent.label_ in ENTITY_LABELS
     ]
-    relations = frames_to_rows(suggest_frames(doc), spans)
+    relations = frames_to_rows(frames_of(doc), spans)
     if model is not None:
         spans += model_spans(model, doc.text)
     for span in spans:  # exports to spaCy need whole tokens: widen any span that cuts one

@@ -26,7 +26,8 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from glose.lexicon import PRONOUNS, group_nouns, speaker_nouns
+from glose.lexicon import PRONOUNS, Lexicon, shipped
+from glose.suggest.context import text_of
 from glose.suggest.frames import Frame, Mention
 from glose.vocabulary import LOC, MISC, PER
 
@@ -41,11 +42,12 @@ SENTENCE_ADVERBS = {"désormais", "aussi", "toutefois", "pourtant", "cependant",
 _DEFINITE = {"le", "la", "l'", "l’", "son", "sa", "leur", "ce", "cet", "cette"}
 
 
-def identify(doc, frames: list[Frame]) -> list[Frame]:
-    """The frames with each source's ``canonical`` set to its speaker, where known."""
+def identify(doc, frames: list[Frame], lexicon: Lexicon | None = None) -> list[Frame]:
+    """The frames with each source's ``canonical`` set to its speaker, where known
+    (``lexicon``'s speaker and group nouns say who may be a person)."""
     if not frames:
         return frames
-    people = _People(doc)
+    people = _People(doc, lexicon or shipped())
     return [replace(f, sources=tuple(people.speaker(m) for m in f.sources)) if f.sources else f for f in frames]
 
 
@@ -63,10 +65,10 @@ def _without_title(name: str) -> str:
 class _People:
     """The persons a document names, in order, and the role nouns its appositions tie to them."""
 
-    def __init__(self, doc):
-        self.doc, self.text = doc, doc.text
-        self.groups = group_nouns()
-        self.person_nouns = speaker_nouns() - self.groups
+    def __init__(self, doc, lex: Lexicon):
+        self.doc, self.text = doc, text_of(doc)
+        self.groups = lex.group_nouns
+        self.person_nouns = lex.speaker_nouns - self.groups
         self.spoken: list[tuple[int, str]] = []  # (position, full name) of each named speaker so far
         self.persons: list[tuple[int, int, str]] = []  # (start, end, full name) of each PER entity
         by_surname: dict[str, str] = {}
