@@ -67,6 +67,27 @@ def test_claim_precision_recall_and_source_accuracy():
     assert report.cues.f1 == 1.0
 
 
+def test_a_frame_is_right_when_claim_cue_and_source_all_are():
+    gold = doc([
+        ClaimAnn((17, 44), (0, 5), ((6, 15),)),
+        ClaimAnn((47, 56), (60, 66), ((67, 75),)),
+        ClaimAnn((0, 5), None, ((6, 15),)),
+    ])
+    pred = doc([
+        ClaimAnn((17, 40), (0, 5), ((9, 15),)),  # all three right
+        ClaimAnn((47, 56), None, ((67, 75),)),  # no cue where gold has one
+        ClaimAnn((0, 5), None, ((60, 66),)),  # no cue on both sides, but the wrong source
+        ClaimAnn((76, 80), None, ()),  # spurious
+    ])
+    report = evaluate([(gold, pred)])
+    assert (report.frames.tp, report.frames.n_pred, report.frames.n_gold) == (1, 4, 3)
+    assert report.frames.f1 == pytest.approx(2 * (1 / 4) * (1 / 3) / (1 / 4 + 1 / 3))
+    assert (report.claims.tp, report.source_correct) == (3, 2)
+    assert "frames" in format_report(report)
+    right_cue_less = evaluate([(doc([ClaimAnn((0, 5), None, ((6, 15),))]), doc([ClaimAnn((0, 5), None, ((6, 15),))]))])
+    assert right_cue_less.frames.tp == 1
+
+
 def test_a_claim_predicted_without_source_counts_as_wrong():
     gold = doc([ClaimAnn((17, 44), None, ((6, 15),))])
     pred = doc([ClaimAnn((17, 44), None, ())])

@@ -23,6 +23,10 @@ Metrics (all micro-averaged over the documents):
   predicted without a resolution names nobody, so it is wrong wherever it stands.
 - **Cues**: the cues of all gold claims against the cues of all predicted claims,
   matched with the same overlap rule; precision, recall, F1.
+- **Frames**: a predicted frame is right when its claim matches a gold claim (the
+  matching above), its cue matches that claim's cue (or both have none), and its
+  source is right (source accuracy's rule; a gold claim with no source asks none);
+  precision over predicted claims, recall over gold claims, F1.
 - **Entities**: exact (start, end, label) matches; precision, recall, F1 per
   label and over all labels.
 """
@@ -77,6 +81,7 @@ class PRF:
 class EvalReport:
     claims: PRF = field(default_factory=PRF)
     cues: PRF = field(default_factory=PRF)
+    frames: PRF = field(default_factory=PRF)  # claim, cue and source all right
     source_correct: int = 0
     source_total: int = 0  # matched claims whose gold claim has a source
     identity_correct: int = 0
@@ -181,6 +186,12 @@ def source_correct(text: str, gold: ClaimAnn, pred: ClaimAnn, pred_text: str | N
     return bool(gold_names & pred_names - {""})
 
 
+def _same_cue(gold: tuple[int, int] | None, pred: tuple[int, int] | None) -> bool:
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    return spans_match(gold, pred)
+
+
 _TITLES = {"m.", "mme", "mlle", "me", "dr", "pr", "mgr", "le", "la", "les", "l'", "un", "une", "de", "des", "du",
            "d'", "son", "sa", "ses", "leur", "leurs"}
 _PRONOUNS = {"il", "elle", "ils", "elles", "on", "nous", "je", "j'", "lui", "eux", "vous", "celui-ci", "celle-ci"}
@@ -222,10 +233,15 @@ def evaluate(pairs: list[tuple[DocAnns, DocAnns]]) -> EvalReport:
         report.claims.tp += len(matched)
         report.claims.n_gold += len(g_claims)
         report.claims.n_pred += len(p_claims)
+        report.frames.n_gold += len(g_claims)
+        report.frames.n_pred += len(p_claims)
         for gi, pi in matched:
+            said = True
             if gold.claims[gi].sources or gold.claims[gi].canonicals:
+                said = source_correct(gold.text, gold.claims[gi], pred.claims[pi])
                 report.source_total += 1
-                report.source_correct += source_correct(gold.text, gold.claims[gi], pred.claims[pi])
+                report.source_correct += said
+            report.frames.tp += said and _same_cue(gold.claims[gi].cue, pred.claims[pi].cue)
             same = identity_correct(gold.claims[gi], pred.claims[pi])
             if same is not None:
                 report.identity_total += 1
@@ -248,7 +264,7 @@ def evaluate(pairs: list[tuple[DocAnns, DocAnns]]) -> EvalReport:
 
 def format_report(report: EvalReport) -> str:
     """A plain-text table of the report."""
-    rows = [("claims", report.claims), ("cues", report.cues)]
+    rows = [("claims", report.claims), ("cues", report.cues), ("frames", report.frames)]
     rows += [(f"entities {label}", prf) for label, prf in report.entities.items()]
     width = max(len(name) for name, _ in rows)
     lines = [

@@ -93,9 +93,14 @@ def infinitive_claim(doc, a: int, end: int) -> int | None:
     start = k
     while k < end and k < start + 4 and doc[k].lower_ in _BEFORE_INFINITIVE:
         k += 1
-    if k < end and doc[k].pos_ in {"VERB", "AUX"} and is_infinitive(doc[k]):
+    if k < end and doc[k].pos_ in {"VERB", "AUX"} and is_infinitive(doc[k]) and doc[k].lemma_ not in NO_CONTENT:
         return start
     return None
+
+
+NO_CONTENT = {"commenter", "réagir", "répondre", "exprimer", "confirmer", "détailler", "préciser"}
+"""Infinitives that say nothing of their own: "n'a pas souhaité commenter ces
+informations", "a refusé de réagir" are no claims (docs/CLAIM_BOUNDARIES.md)."""
 
 
 def clause_end(ctx: Ctx, a: int, i1: int, cue_starts: set[int]) -> int:
@@ -108,6 +113,10 @@ def clause_end(ctx: Ctx, a: int, i1: int, cue_starts: set[int]) -> int:
         t = doc[j].text
         if t == ";":
             return j
+        if t in {"et", "mais"} and j + 1 in cue_starts and j > a:
+            return j  # "a reconnu quatre braquages mais nié toute violence": the next cue's claim
+        if t == "," and j + 2 < i1 and doc[j + 1].lower_ in {"et", "mais"} and j + 2 in cue_starts:
+            return j  # "…, et a promis que …"
         if t == "," and j + 1 < i1:
             nxt = doc[j + 1]
             if j + 1 in cue_starts or is_participle(nxt) or nxt.lower_ in {"tout", "en"} and j + 2 < i1 and (

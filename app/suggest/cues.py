@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from glose.lexicon import PREP_POUR, Lexicon
 from glose.suggest import mentions as M
-from glose.suggest.context import CLOSING_MARKS, QUE, Ctx, is_infinitive, prev_char
+from glose.suggest.context import CLOSING_MARKS, DAYS, QUE, Ctx, is_infinitive, prev_char
 from glose.suggest.quotes import Quote
 
 # Verbs that report speech whenever they are inverted after a comma, whatever
@@ -212,8 +212,8 @@ def que_after(ctx: Ctx, ce: int, i1: int) -> int | None:
             if k < i1 and doc[k].text in {"'", "’"}:
                 k += 1
             return k if k < i1 else None
-        if doc[j].text in {",", ".", ";", ":"} or ctx.q_of[j] >= 0 or doc[j].pos_ in {"VERB"}:
-            return None
+        if doc[j].text in {",", ".", ";", ":"} or ctx.q_of[j] >= 0 or doc[j].pos_ == "VERB" and low not in DAYS:
+            return None  # (the tagger reads "lundi" as a verb, now and then)
     return None
 
 

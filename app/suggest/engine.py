@@ -66,6 +66,19 @@ from glose.vocabulary import DIRECT, INDIRECT, MIXED, SOURCE
 
 __all__ = ["claim_edges", "suggest_frames"]
 
+NOUN_CLAIM_OPENERS = {"tout", "toute", "tous", "toutes"}
+"""Words a noun-phrase claim may start with beside determiners ("a nié toute violence")."""
+NOT_CLAIM_OPENERS = {"pour", "par", "sur", "dans", "avec", "contre", "chez", "sans", "sous", "depuis", "pendant",
+                     "lors", "vers", "envers"}
+"""Prepositions that open a circumstance, not what was said ("redoutant pour leur sort")."""
+NOT_CLAIMS = {"anonymat"}
+"""Objects of a +obj verb that are no claim: "qui a requis l'anonymat"."""
+
+
+def _subject_after(ctx: Ctx, cue: Cue, a: int, end: int) -> bool:
+    """Is the phrase after the verb its subject ("une version que conteste X")?"""
+    return any(c.dep_.startswith("nsubj") and a <= c.i < end for c in ctx.doc[cue.head].children)
+
 
 def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
     doc = ctx.doc
@@ -121,8 +134,9 @@ def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
                     cs, ce, qt = quote_type(ctx, *chars(ctx, a, end), backward=False)
                     frame = Draft(cs, ce, cue_chars, sources, qt, 0.75, u)
                 elif cue.key in ctx.lex.verbs.noun_claim and not is_infinitive(doc[cue.head]) and (
-                    doc[a].pos_ in {"DET", "NOUN", "PROPN", "ADP"} or doc[a].lower_ in M.DETS
-                ):
+                    doc[a].pos_ in {"DET", "NOUN", "PROPN", "NUM"} or doc[a].lower_ in M.DETS | NOUN_CLAIM_OPENERS
+                    or doc[a].pos_ == "ADP" and doc[a].lower_ not in NOT_CLAIM_OPENERS
+                ) and not _subject_after(ctx, cue, a, end) and doc[min(a + 1, end - 1)].lemma_ not in NOT_CLAIMS:
                     if doc[a].lower_ in {"de", "d'", "d’"} and a + 1 < end:
                         a += 1
                     cs, ce = trim(ctx.text, *chars(ctx, a, end))
