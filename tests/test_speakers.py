@@ -86,3 +86,38 @@ def test_identity_metric_needs_the_same_speaker_not_the_same_place():
     assert identity_correct(claim("l'ambassadeur russe aux Nations unies"), claim("L'ambassadeur")) is True
     assert identity_correct(claim("Romain Bardet"), claim("le grimpeur")) is False
     assert identity_correct(claim("Ban Ki-moon"), claim("le secrétaire général Ban Ki-moon")) is True
+    assert identity_correct(claim("Fermex"), claim("Le groupe Fermex")) is True  # a description, then the name
+    assert identity_correct(claim("France"), claim("un rapport de Santé publique France")) is False
+
+
+def test_a_name_set_after_a_description_with_a_complement_names_it(nlp):
+    text = ("L'adjointe à la culture, Marie Fabre, a assuré que le festival aurait lieu. Le président de la"
+            " Fédération des boulangers (FEB), Paul Amar, a affirmé que les prix resteraient stables.")
+    assert speaker_of(nlp, text, "L'adjointe") == "Marie Fabre"
+    assert "Paul Amar" in {who for _, who in speakers(nlp, text)}
+
+
+def test_a_pronoun_goes_to_the_person_whose_gender_the_text_shows(nlp):
+    text = ("Défendu par Me Marc Olin, l'éleveur a nié les faits. Une des voisines, Julie Sorel, est venue"
+            " de Lyon pour témoigner. « Je n'ai rien vu ce soir-là », a-t-elle raconté.")
+    assert speaker_of(nlp, text, "elle") == "Julie Sorel"
+
+
+def test_a_possessive_source_is_the_person_just_named(nlp):
+    text = ("« Le débat est mal posé », estime le géologue Paul Vidal. Selon ses calculs, la nappe a baissé"
+            " de 20 % en dix ans.")
+    assert speaker_of(nlp, text, "ses calculs") == "Paul Vidal"
+
+
+def test_a_group_noun_followed_by_a_name_is_that_name(nlp):
+    text = "Le groupe Fermex a annoncé que son usine de Lorient fermerait en juin."
+    assert speaker_of(nlp, text, "Le groupe Fermex") == "Fermex"
+    text = "La direction du groupe Aciéries Nordet a annoncé que l'usine fermerait en juin."
+    assert "Aciéries Nordet" not in {who for _, who in speakers(nlp, text)}  # a part of it speaks
+
+
+def test_a_titled_name_the_tagger_missed_is_still_a_person(nlp):
+    text = ("« Les lits manquent », témoigne le Dr Anne Rivière, cheffe du service. « Il faut tenir »,"
+            " estime le Dr Rivière.")
+    assert speaker_of(nlp, text, "Dr Rivière") == "Anne Rivière" or speaker_of(nlp, text, "le Dr Rivière") \
+        == "Anne Rivière"

@@ -18,7 +18,8 @@ Metrics (all micro-averaged over the documents):
   where a predicted source names the same one: its ``canonical``, else its text,
   compared without case, determiners or titles ("M.", "Mme"); one name may hold the
   other ("l'ambassadeur" names "l'ambassadeur russe aux Nations unies", "Ban Ki-moon"
-  is named by "le secrétaire général Ban Ki-moon"), but a descriptor never names a
+  is named by "le secrétaire général Ban Ki-moon", "Renault" by "le groupe Renault":
+  a lower-case description before a name), but a descriptor never names a
   person whose name the gold gives ("le grimpeur" is not "Romain Bardet"). A pronoun
   predicted without a resolution names nobody, so it is wrong wherever it stands.
 - **Cues**: the cues of all gold claims against the cues of all predicted claims,
@@ -211,7 +212,19 @@ def identity_correct(gold: ClaimAnn, pred: ClaimAnn) -> bool | None:
     if not wanted:
         return None
     named = {_who(name) for name in pred.identities} - _PRONOUNS - {""}
-    return any(_holds(a, b) or _holds(b, a) for a in wanted for b in named)
+    return any(_holds(a, b) or _holds(b, a) for a in wanted for b in named) or any(
+        _described_name(a, b) or _described_name(b, a) for a in gold.identities for b in pred.identities)
+
+
+def _described_name(longer: str, name: str) -> bool:
+    """``longer`` is a description followed by ``name``: "le groupe Renault" names
+    Renault, "l'agence officielle MAP" names MAP; not "un rapport de Santé publique
+    France" (France), where capitals show a name before the tail."""
+    words, tail = _norm(longer).split(), _norm(name).split()
+    if not tail or len(words) <= len(tail) or words[-len(tail):] != tail or not name.strip()[:1].isupper():
+        return False
+    before = longer.split()[:len(longer.split()) - len(name.split())]
+    return all(not word[:1].isupper() or word.lower() in _TITLES for word in before)
 
 
 def _holds(longer: str, shorter: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from glose.lexicon import Lexicon
 from glose.suggest import mentions as M
@@ -66,7 +66,8 @@ class Ctx:
     # tokens by kind, in order (``build_context``): nominal subjects, numbers, "dizaine"…
     nominal_subjects: list[int] = field(default_factory=list)
     numbers: set[int] = field(default_factory=set)
-    verbal: list[bool] = field(default_factory=list)  # for each token: a VERB or an AUX?
+    verbal: list[bool] = field(default_factory=list)
+    people: Any = None  # the document's persons (``speakers.People``), set by the engine  # for each token: a VERB or an AUX?
     count_nouns: set[int] = field(default_factory=set)
 
 

@@ -61,7 +61,7 @@ from glose.suggest.sources import (
     subject,
     unit_subjects,
 )
-from glose.suggest.speakers import identify
+from glose.suggest.speakers import People, identify
 from glose.vocabulary import DIRECT, INDIRECT, MIXED, SOURCE
 
 __all__ = ["claim_edges", "suggest_frames"]
@@ -239,10 +239,12 @@ def _inverted_frame(ctx, cue: Cue, cue_chars, u, i1, boundary, drafts) -> int:
 def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:
     """*selon X, …* / *d'après X, …* / *pour X, …* and *…, selon X*."""
     doc = ctx.doc
-    head = M.first_head(doc, cue.ce, i1, ctx.ents)
+    comma = next((j for j in range(cue.ce, i1) if doc[j].text == "," and ctx.q_of[j] < 0), i1)
+    head = M.first_head(doc, cue.ce, comma, ctx.ents)
+    if head is None and comma < i1 and comma - cue.ce <= 3 and not doc[comma - 1].is_punct:
+        head = comma - 1  # "Selon l'édile, …" with the noun read as an adjective: X ends at the comma
     if head is None:
         return boundary
-    comma = next((j for j in range(cue.ce, i1) if doc[j].text == "," and ctx.q_of[j] < 0), i1)
     m, _ = mention_of(ctx, head, cue.ce, comma)
     ctx.used.append(chars(ctx, cue.ce, comma))
     cue_chars = chars(ctx, cue.cs, cue.ce)
@@ -361,6 +363,7 @@ def suggest_frames(doc, lexicon: Lexicon | None = None) -> list[Frame]:
         return []
     lex = lexicon or shipped()
     ctx = build_context(doc, lex)
+    ctx.people = People(doc, lex)
     found = finder(lex, doc.vocab)
     ctx.cue_candidates, ctx.forms = found.candidates(doc), found.forms
     units = sentence_units(ctx.text, ctx.quotes)
@@ -382,4 +385,4 @@ def suggest_frames(doc, lexicon: Lexicon | None = None) -> list[Frame]:
             quote_type=d.quote_type, claim_type=claim_type(ctx, d.start, d.end),
             confidence=round(min(max(d.confidence, 0.05), 0.95), 2),
         ))
-    return identify(doc, frames, lex)
+    return identify(doc, frames, lex, ctx.people)

@@ -20,8 +20,9 @@ from glose.vocabulary import SOURCE
 
 
 def _speaker_entry(ctx: Ctx, m: Mention) -> tuple[Mention, str, str, str]:
-    """A speaker with its name, grammatical number and, for common-noun phrases
-    ("la mère de la victime"), gender; names get no gender ("" fits any pronoun)."""
+    """A speaker with its name, grammatical number and gender: for common-noun phrases
+    ("la mère de la victime") their own, for names what the text says of the person
+    ("Mme X", "la procureure, X"); "" fits any pronoun."""
     name = m.canonical or ctx.text[m.start:m.end]
     tok = ctx.doc[min(tok_at(ctx, m.start), len(ctx.doc) - 1)]
     common = m.label == SOURCE and not m.canonical and not M.is_pronoun(tok)
@@ -29,6 +30,8 @@ def _speaker_entry(ctx: Ctx, m: Mention) -> tuple[Mention, str, str, str]:
     gender = ""
     if common and tok.pos_ in {"DET", "NOUN"}:
         gender = next(iter(tok.morph.get("Gender", [])), "")
+    elif not common and ctx.people is not None:  # a name: what its title or apposition says
+        gender = ctx.people.gender_of(m.start, m.end)
     return m, name, number, gender
 
 

@@ -27,30 +27,38 @@ from bisect import bisect_left
 from dataclasses import replace
 
 from glose.lexicon import PRONOUNS, Lexicon, shipped
-from glose.suggest.context import text_of
+from glose.suggest.context import DAYS, text_of
 from glose.suggest.frames import Frame, Mention
 from glose.vocabulary import LOC, MISC, PER
 
 TITLES = ("M.", "Mme", "Mlle", "Me", "Dr", "Pr", "Mgr")
 RECENT_CHARS = 1200
 """How far back a definite description looks for the person it stands for."""
-_APPOS_AFTER = re.compile(r"\s*,\s*(?:(?:M\.|Mme|Mlle|Me|Dr|Pr|Mgr)\s+)?")
+_APPOS_AFTER = re.compile(
+    r"(?:\s+(?:à|de|du|des|d'|d’|au|aux|en|chez)\s*[^,.;:«»()\n]{1,60}?)?"  # "L'adjoint à l'urbanisme"
+    r"(?:\s*\([^()\n]{1,40}\))?"  # "(FEI)"
+    r"\s*,\s*(?:(?:M\.|Mme|Mlle|Me|Dr|Pr|Mgr)\s+)?")
 _NAME = re.compile(r"[A-ZÉÈ][\w'’-]+(?: (?:de |d’|d'|du |von |van |al-)?[A-ZÉÈ][\w'’-]+)+")
 """Two capitalised words or more: a person's name set in apposition."""
 SENTENCE_ADVERBS = {"désormais", "aussi", "toutefois", "pourtant", "cependant", "néanmoins", "également", "encore",
                     "donc", "alors", "enfin", "déjà", "lui-même", "elle-même", "eux-mêmes", "elles-mêmes"}
-_DEFINITE = {"le", "la", "l'", "l’", "son", "sa", "leur", "ce", "cet", "cette"}
+_DEFINITE = {"le", "la", "l'", "l’", "son", "sa", "ses", "leur", "ce", "cet", "cette"}
+_POSSESSIVE = {"son", "sa", "ses"}
 
 
-def identify(doc, frames: list[Frame], lexicon: Lexicon | None = None) -> list[Frame]:
+def identify(doc, frames: list[Frame], lexicon: Lexicon | None = None, people: People | None = None) -> list[Frame]:
     """The frames with each source's ``canonical`` set to its speaker, where known
-    (``lexicon``'s speaker and group nouns say who may be a person)."""
+    (``lexicon``'s speaker and group nouns say who may be a person; ``people``, the
+    document's index, when the engine built it already)."""
     if not frames:
         return frames
-    people = _People(doc, lexicon or shipped())
+    people = people or People(doc, lexicon or shipped())
     return [replace(f, sources=tuple(people.speaker(m) for m in f.sources)) if f.sources else f for f in frames]
 
 
+PERSON_ENDINGS = ("ien", "ienne", "iste", "rice", "logue", "ier", "ière", "eure")
+"""Endings of nouns of persons the speaker-noun list lacks (technicien, archéologue,
+procureure); not -eur, which names firms as often (le distributeur, le transporteur)."""
 SHORT_DESCRIPTION = 4
 """Tokens at most of a description that may stand for the last named speaker."""
 
@@ -62,7 +70,7 @@ def _without_title(name: str) -> str:
     return " ".join(words)
 
 
-class _People:
+class People:
     """The persons a document names, in order, and the role nouns its appositions tie to them."""
 
     def __init__(self, doc, lex: Lexicon):
@@ -73,16 +81,27 @@ class _People:
         self.persons: list[tuple[int, int, str]] = []  # (start, end, full name) of each PER entity
         by_surname: dict[str, str] = {}
         for ent in doc.ents:
-            if ent.label_ != PER:
+            if ent.label_ != PER and (ent[0].text not in TITLES or len(ent) < 2):  # "Dr Claire Aubignac", tagged MISC
                 continue
             end = ent.end_char
             while end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "-"):
                 end += 1  # "Ban Ki-" + "moon": the entity stopped inside a word
             name = _without_title(self.text[ent.start_char:end].strip())
+            if name in TITLES:
+                continue
             if " " in name:
                 by_surname.setdefault(name.split()[-1], name)
             self.persons.append((ent.start_char, end, name))
+        for match in _NAME.finditer(self.text):  # names spaCy tagged otherwise ("la Néerlandaise Femke Dijkstra")
+            words = match.group(0).split()
+            before = self.text[max(0, match.start() - 3):match.start()].lower()
+            if before.endswith(("la ", "le ", "l'", "l’")):
+                words = words[1:]  # the nationality or role noun before the name
+            first = doc.char_span(match.end() - len(" ".join(words)), match.end(), alignment_mode="expand")
+            if len(words) >= 2 and words[0] not in TITLES and first is not None and first[0].pos_ == "PROPN":
+                by_surname.setdefault(words[-1], " ".join(words))  # not "D'après L'Équipe"
         # A one-word name is the full name it ends ("M. Dujarric" → Stéphane Dujarric).
+        self.surnames = by_surname
         self.persons = [(s, e, by_surname.get(n, n)) for s, e, n in self.persons]
         self.starts = [s for s, _, _ in self.persons]
         self.names = {name for _, _, name in self.persons if " " in name}
@@ -95,17 +114,24 @@ class _People:
                                                   or doc[ent.start - 1].is_punct or doc[ent.start].is_sent_start)]
         self.spoken = [(position, name) for position, name in self.spoken if name in self.names]
         self.roles: list[tuple[int, str, str]] = []  # (position, role noun lemma, full name)
+        self.gender: dict[str, str] = {}  # full name -> Masc | Fem, when the text shows it
         for start, end, name in self.persons:
             for head in self._apposed_heads(start, end):
-                self.roles.append((start, head, name))
+                self.roles.append((start, head.lemma_.lower(), name))
+                self.gender.setdefault(name, _gender(doc, head))
+            title = self.text[max(0, start - 5):start].split()[-1:]
+            if title and title[0] in GENDER_OF_TITLE:
+                self.gender.setdefault(name, GENDER_OF_TITLE[title[0]])
+            self.gender.setdefault(name, self._agreement(end))
+        self.gender = {name: g for name, g in self.gender.items() if g}
         self.spoken += [(start, name) for start, _, name in self.roles]  # "le cycliste Romain Bardet"
 
     # -- the document's appositions --------------------------------------------------
 
-    def _apposed_heads(self, start: int, end: int) -> list[str]:
-        """Role nouns set beside a name: "<role>, X", "X, <role>", "le <role> X"."""
+    def _apposed_heads(self, start: int, end: int) -> list:
+        """Role nouns (tokens) set beside a name: "<role>, X", "X, <role>", "le <role> X"."""
         doc = self.doc
-        heads: list[str] = []
+        heads: list = []
         first = doc.char_span(start, end, alignment_mode="expand")
         if first is None:
             return heads
@@ -116,18 +142,42 @@ class _People:
         if k >= 0 and doc[k].text == ",":  # "la présidente de l'ONG, Marie Dupont"
             heads += self._np_head(_phrase_start(doc, k), k)
         elif k >= 0 and doc[k].pos_ == "NOUN":  # "le ministre Jean Dupont"
-            heads.append(doc[k].lemma_.lower())
+            heads.append(doc[k])
         if j < len(doc) and doc[j].text == ",":  # "Marie Dupont, présidente de l'ONG,"
             heads += self._np_head(j + 1, min(len(doc), j + 12))
-        return [h for h in heads if h not in self.groups]
+        return [h for h in heads if h.lemma_.lower() not in self.groups]
 
-    def _np_head(self, a: int, b: int) -> list[str]:
+    def _np_head(self, a: int, b: int) -> list:
+        if a < b and self.doc[a].pos_ == "ADP":
+            return []  # ", sur LCI": a circumstance, not an apposition
         for tok in self.doc[a:b]:
+            if tok.i > a and self.doc[tok.i - 1].lower_ in {"de", "d'", "d’"} or tok.lower_ in DAYS:
+                continue  # a complement ("d'emblée", "de l'ONG") or a date, not the head
             if tok.pos_ == "NOUN" or (tok.pos_ in ("PROPN", "ADJ") and tok.text[:1].isupper() and tok.ent_type_ != PER):
-                return [tok.lemma_.lower()]
+                return [tok]
             if tok.pos_ in ("VERB", "AUX") or tok.is_punct:
                 break
         return []
+
+    def _agreement(self, end: int) -> str:
+        """The gender a participle agreeing with the name shows: "X, 34 ans, est venue"."""
+        doc = self.doc
+        j = next((t.i for t in doc[doc.char_span(0, end, alignment_mode="expand").end - 1:][:1]), None)
+        if j is None:
+            return ""
+        j += 1
+        if j < len(doc) and doc[j].text == ",":  # skip an apposition
+            j = next((k + 1 for k in range(j + 1, min(len(doc), j + 14)) if doc[k].text == ","), j)
+        if j + 1 < len(doc) and doc[j].lemma_ == "être" and doc[j + 1].pos_ in ("VERB", "ADJ"):
+            found = doc[j + 1].morph.get("Gender", [])
+            if len(found) == 1 and "Sing" in doc[j + 1].morph.get("Number", []):
+                return found[0]
+        return ""
+
+    def gender_of(self, start: int, end: int) -> str:
+        """Masc or Fem for the person named in [start, end), when the text shows it; else ""."""
+        inside = self._persons_in(start, end)
+        return self.gender.get(inside[-1][2], "") if inside else ""
 
     # -- one mention -----------------------------------------------------------------
 
@@ -168,6 +218,9 @@ class _People:
         known = [name for name in self.names if name in words]
         if known:
             return max(known, key=len)
+        surname = _without_title(words.strip()).split()
+        if len(surname) == 1 and surname[0] in self.surnames:  # "Dijkstra": "la Néerlandaise Femke Dijkstra"
+            return self.surnames[surname[0]]
         for start, _, name in self._persons_in(m.end, m.end + 30):  # "le délégué syndical Marc Oury"
             between = self.text[m.end:start]
             if len(between.split()) <= 2 and not any(c in between for c in ",.;:«»\n"):
@@ -179,17 +232,47 @@ class _People:
             named = _NAME.match(self.text, after.end())  # a name spaCy did not tag
             if named and (after.end() > m.end + 2 or named.group(0).count(" ") >= 1):
                 return named.group(0)
-        return self._described(m)
+        return self._named_group(m) or self._described(m)
+
+    def _named_group(self, m: Mention) -> str | None:
+        """A group noun and the name it is given: "le groupe Valmétal" is Valmétal,
+        "l'association d'usagers Rail Sud-Ouest" is Rail Sud-Ouest; "la direction de
+        Valmétal" is not (a part of it speaks)."""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or len(span) < 2:
+            return None
+        head = next((t for t in span if t.pos_ == "NOUN"), None)
+        if head is None or head.lemma_.lower() not in self.groups:
+            return None
+        k = len(span)
+        while k > 0 and span[k - 1].text[:1].isupper() and span[k - 1].i > head.i:
+            k -= 1
+        if k == len(span) or span[k - 1].pos_ in ("DET", "ADP") or span[k - 1].lower_ in M_DE:
+            return None
+        if any(t.text[:1].isupper() for t in span[1:k]):
+            return None  # "le Comité international de la Croix-Rouge" is one name
+        return span[k:].text
 
     def _antecedent(self, m: Mention, depth: int) -> str | None:
-        """A pronoun the engine tied to an earlier mention: that mention's speaker."""
-        if not m.canonical or depth > 3:
+        """A pronoun the engine tied to an earlier mention: that mention's speaker; but a
+        person named since then whose gender the text shows and the pronoun's matches
+        is closer ("Une des plaignantes, Josiane Caradec, est venue … a-t-elle raconté")."""
+        if depth > 3:
             return None
-        found = self.text.rfind(m.canonical, 0, m.start)
-        if found == -1:
-            return m.canonical
-        earlier = Mention(found, found + len(m.canonical), m.label)
-        return self._name(earlier, depth + 1) or m.canonical
+        found = self.text.rfind(m.canonical, 0, m.start) if m.canonical else -1
+        name = None
+        if m.canonical:
+            name = m.canonical if found == -1 else (
+                self._name(Mention(found, found + len(m.canonical), m.label), depth + 1) or m.canonical)
+        wanted = PRONOUN_GENDER.get(self.text[m.start:m.end].lower().lstrip("-"), "")
+        if wanted and depth == 0:
+            k = bisect_left(self.starts, m.start)
+            for start, _, person in reversed(self.persons[:k]):
+                if m.start - start > RECENT_CHARS // 2 or start < found:
+                    break
+                if self.gender.get(person) == wanted and person != name:
+                    return person if self.gender.get(name or "", "") != wanted or start > found else name
+        return name
 
     def _persons_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         k = bisect_left(self.starts, start)
@@ -206,20 +289,50 @@ class _People:
         if span is None or not len(span) or span[0].lower_ not in _DEFINITE:
             return None
         head = next((t for t in span[1:] if t.pos_ in ("NOUN", "PROPN", "ADJ")), None)
+        if head is not None and span[0].lower_ in _POSSESSIVE and head.lemma_.lower() not in self.person_nouns \
+                and head.lemma_.lower() not in self.groups:  # "selon ses calculs": the person's own
+            last = max(((position, name) for position, name in self.spoken
+                        if m.start - RECENT_CHARS // 2 < position < m.start), default=None)
+            return last[1] if last else None
         if head is None or "Plur" in head.morph.get("Number", []):
             return None
+        if any(t.text[:1].isupper() for t in span[1:] if t.i > head.i):
+            return None  # "le quotidien Marca" names itself
         lemma, word = head.lemma_.lower(), head.text.lower()
         if lemma in self.groups or word in self.groups:
             return None
         for position, role, name in reversed(self.roles):
             if position < m.start and role in (lemma, word):
                 return name
-        person = lemma in self.person_nouns or word in self.person_nouns or head.text[:1].isupper()
-        if not person or len(span) > SHORT_DESCRIPTION or any(t.pos_ == "ADP" for t in span):
+        person = lemma in self.person_nouns or word in self.person_nouns or head.text[:1].isupper() \
+            or word.endswith(PERSON_ENDINGS)
+        if not person:
             return None
+        # A longer description ("le représentant de l'État", "l'ancien milieu de terrain")
+        # stands for someone only just named; far from any name it introduces someone.
+        short = len(span) <= SHORT_DESCRIPTION and not any(t.pos_ == "ADP" for t in span)
+        reach = RECENT_CHARS if short else RECENT_CHARS // 3
+        wanted = _gender(self.doc, head)
         last = max(((position, name) for position, name in self.spoken
-                    if m.start - RECENT_CHARS < position < m.start), default=None)
+                    if m.start - reach < position < m.start and self.gender.get(name, wanted) == wanted),
+                   default=None)
         return last[1] if last else None
+
+
+M_DE = {"de", "du", "des", "d'", "d’", "l'", "l’"}
+GENDER_OF_TITLE = {"M.": "Masc", "Mme": "Fem", "Mlle": "Fem"}
+PRONOUN_GENDER = {"il": "Masc", "elle": "Fem"}
+
+
+def _gender(doc, tok) -> str:
+    """Masc or Fem of a noun by its article ("la porte-parole"), or "": the tagger
+    guesses the gender of epicene nouns (l'archéologue, la responsable) too often for
+    the noun's own morphology to be read."""
+    return ARTICLE_GENDER.get(doc[tok.i - 1].lower_, "") if tok.i > 0 else ""
+
+
+ARTICLE_GENDER = {"le": "Masc", "la": "Fem", "un": "Masc", "une": "Fem", "du": "Masc", "au": "Masc",
+                  "son": "", "sa": "Fem", "ce": "Masc", "cet": "Masc", "cette": "Fem"}
 
 
 def _phrase_start(doc, k: int) -> int:
