@@ -123,6 +123,8 @@ def clause_end(ctx: Ctx, a: int, i1: int, cue_starts: set[int]) -> int:
                 is_participle(doc[j + 2]) or doc[j + 2].lower_ == "en"
             ):
                 return j
+            if nxt.lower_ == "qui" and j + 2 in cue_starts:
+                return j  # "aux critiques de la maire, qui jugeait que …": her claim, not this one
             if nxt.lower_ in {"tandis", "alors"} and j + 2 < i1 and doc[j + 2].lower_ in QUE:
                 return j  # ", tandis que plusieurs habitants ont affirmé …": another clause
             if nxt.lower_ in {"sans", "avant"} and any(is_infinitive(doc[k]) for k in range(j + 2, min(j + 5, i1))):
@@ -133,7 +135,9 @@ def clause_end(ctx: Ctx, a: int, i1: int, cue_starts: set[int]) -> int:
 def skip_lead(ctx: Ctx, a: int, b: int) -> int:
     """Skip dates and adverbs right after a cue ("a annoncé mardi soir …")."""
     doc = ctx.doc
-    while a < b and (doc[a].lower_ in DAYS or doc[a].pos_ == "ADV" and ctx.q_of[a] < 0 or is_number(doc[a]) and a + 1 < b and doc[a + 1].lower_ in TIME_NOUNS):
+    while a < b and (doc[a].lower_ in DAYS or doc[a].pos_ == "ADV" and ctx.q_of[a] < 0 or is_number(doc[a])
+                     and a + 1 < b and doc[a + 1].lower_ in TIME_NOUNS
+                     and not (a + 2 < b and doc[a + 2].lower_ in M.DE)):  # "vingt ans de réclusion" is no date
         a += 2 if is_number(doc[a]) else 1
     return a
 

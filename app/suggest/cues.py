@@ -91,6 +91,8 @@ def verb_key(ctx: Ctx, i: int) -> tuple[str, int] | None:
     prev = doc[i - 1] if i > 0 else None
     if prev is not None and prev.lower_ in M.DETS and not (prev.lower_ in M.DE and is_infinitive(tok)):
         return None  # "l'estime", "un appel": a noun; but "avant d'ajouter que"
+    if prev is not None and prev.pos_ == "ADP" and tok.pos_ == "NOUN":
+        return None  # "en réplique"
     if lemma in lex.lemmas and (tok.pos_ in {"VERB", "AUX"} or prev is None or prev.pos_ == "AUX"
                                 or prev.text in {",", "»", "”", '"'} or prev.lower_ in {"se", "s'", "s’"}):
         return lemma, i + 1
@@ -148,13 +150,16 @@ def _incise_verb(ctx: Ctx, i: int, i0: int) -> tuple[str, int] | None:
     """Any verb in the incise right after a quotation is a reporting verb, in the
     lexicon or not: « … », a tonné X; « … », raille-t-elle; « … », a-t-il martelé."""
     doc, tok = ctx.doc, ctx.doc[i]
-    if tok.pos_ != "VERB" or ctx.q_of[i] >= 0:
+    if tok.pos_ not in INCISE_TAGS or ctx.q_of[i] >= 0:
         return None
     k = i
-    while k - 1 >= i0 and (doc[k - 1].pos_ == "AUX" or doc[k - 1].text.startswith("-")):
-        k -= 1  # "a", "a-t-il", "ont"
+    while k - 1 >= i0 and (doc[k - 1].pos_ == "AUX" or doc[k - 1].text.startswith("-")
+                           or doc[k - 1].lower_ in {"s'", "s’", "se"}):
+        k -= 1  # "a", "a-t-il", "ont", "s'enthousiasme"
     if k - 2 < i0 or doc[k - 1].text != "," or doc[k - 2].text not in CLOSING_MARKS:
         return None
+    if tok.pos_ != "VERB" and k == i:
+        return None  # a noun or adjective counts only after an auxiliary: "a-t-il répété" read as ADJ
     return tok.lemma_.lower(), i + 1
 
 
@@ -195,9 +200,13 @@ def _pour_cue(ctx: Ctx, i: int, i1: int) -> bool:
     if before not in {"", ".", ",", ";", ":", "!", "?", "»"} and doc[i - 1].pos_ != "CCONJ":
         return False
     head = M.first_head(doc, i + 1, i1, ctx.ents)
-    if head is None or not M.is_speakerish(doc, head, ctx.ents) or M.is_pronoun(doc[head]):
+    if head is None or not M.is_speakerish(doc, head, ctx.ents):
         return False
     _, end = M.mention_at(doc, head, i + 1, i1, ctx.ents)
+    # the name's tail the parse left out, or an adverb: "Pour l'association Eau Vive 32,", "pour lui désormais,"
+    stop = min(i1, end + 3)
+    while end < stop and (doc[end].text[:1].isupper() or doc[end].pos_ in {"NUM", "ADV"}):
+        end += 1
     return end < i1 and doc[end].text == ","
 
 
@@ -217,6 +226,8 @@ def que_after(ctx: Ctx, ce: int, i1: int) -> int | None:
     return None
 
 
+INCISE_TAGS = {"VERB", "ADJ", "NOUN"}
+"""What the tagger calls the verb of an incise (« … », a-t-il répété: ADJ)."""
 INCISE_REACH = 6
 """Tokens after « …», at most, to an incise's verb (auxiliaries and a-t-il between)."""
 
@@ -253,10 +264,10 @@ class CueFinder:
         found.update(start for _, start, _ in self.by_lower(doc))
         after_quote = self.after_quote(doc)
         if after_quote:
+            import numpy
             from spacy.attrs import POS
-            from spacy.symbols import VERB
 
-            verbs = doc.to_array([POS]) == VERB
+            verbs = numpy.isin(doc.to_array([POS]), [self.vocab.strings[tag] for tag in INCISE_TAGS])
             for _, _, end in after_quote:
                 found.update(k for k in range(end, min(end + INCISE_REACH, len(doc))) if verbs[k])
         return sorted(found)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from glose.lexicon import Lexicon, shipped
+from glose.lexicon import RELATIVES, Lexicon, shipped
 from glose.suggest import mentions as M
 from glose.suggest.claims import (
     claim_edges,
@@ -39,6 +39,7 @@ from glose.suggest.claims import (
 )
 from glose.suggest.context import (
     CLOSING_MARKS,
+    QUE,
     Ctx,
     Draft,
     build_context,
@@ -98,7 +99,7 @@ def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
         if cue.kind in {"prep", "pour"}:
             boundary = _prep_frame(ctx, cue, u, i1, boundary, cue_starts, drafts)
             continue
-        if cue.kind == "verb" and cue.clitic is None and cue.incise is None and first_claim >= cue.cs - 1:
+        if cue.kind == "verb" and cue.incise is None and first_claim >= cue.cs - 1:
             framed = _around_cue(ctx, cue, cue_chars, u, i0, i1, cue_starts)
             if framed is not None:  # "Depuis janvier, a indiqué M. X, le groupe a …"
                 drafts.append(framed)
@@ -136,7 +137,8 @@ def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
                 elif cue.key in ctx.lex.verbs.noun_claim and not is_infinitive(doc[cue.head]) and (
                     doc[a].pos_ in {"DET", "NOUN", "PROPN", "NUM"} or doc[a].lower_ in M.DETS | NOUN_CLAIM_OPENERS
                     or doc[a].pos_ == "ADP" and doc[a].lower_ not in NOT_CLAIM_OPENERS
-                ) and not _subject_after(ctx, cue, a, end) and doc[min(a + 1, end - 1)].lemma_ not in NOT_CLAIMS:
+                ) and not _subject_after(ctx, cue, a, end) and doc[min(a + 1, end - 1)].lemma_ not in NOT_CLAIMS \
+                        and not (cue.cs > 0 and doc[cue.cs - 1].lower_ in QUE):  # "une version que conteste X"
                     if doc[a].lower_ in {"de", "d'", "d’"} and a + 1 < end:
                         a += 1
                     cs, ce = trim(ctx.text, *chars(ctx, a, end))
@@ -159,7 +161,11 @@ def _around_cue(ctx: Ctx, cue: Cue, cue_chars, u, i0, i1, cue_starts) -> Draft |
     doc = ctx.doc
     if cue.cs - 1 <= i0 or doc[cue.cs - 1].text != "," or any(ctx.q_of[j] >= 0 for j in range(i0, cue.cs)):
         return None
-    src = postposed(ctx, cue.ce, i1)
+    if cue.clitic is not None:  # "Depuis janvier, a-t-il précisé, deux lignes …"
+        pronoun = doc[cue.clitic]
+        src = (resolve(ctx, M.pronoun_mention(pronoun), M.clean_text(pronoun)), cue.ce)
+    else:
+        src = postposed(ctx, cue.ce, i1)
     if src is None:
         return None
     speaker, after = src
@@ -252,13 +258,22 @@ def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:
     cue_next = comma + 1 < i1 and (comma + 1 in cue_starts or is_participle(doc[comma + 1]))
     if comma + 1 < i1 and not (cue_next and chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12):
         a, name = skip_segments(ctx, comma + 1, i1)  # the claim follows X
+        if doc[a].lower_ in RELATIVES and chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12:
+            # "… en février, d'après le cabinet X, qui suit …": X's relative clause ends
+            # the sentence, so the claim is the text before the cue
+            cs, ce, qt = quote_type(ctx, boundary, cue_chars[0], backward=False)
+            drafts.append(Draft(cs, ce, cue_chars, (m,), qt, 0.75, u, False))
+            register(ctx, (m,))
+            return chars(ctx, i1 - 1, i1)[1]
         if name is not None:
             m = name
         end = clause_end(ctx, a, i1, cue_starts)
         if end <= a:
             return boundary
-        if any(j in cue_starts and doc[j - 1].text != "," and doc[j - 1].text not in CLOSING_MARKS
-               for j in range(a + 1, end)):
+        subject_only = end + 1 < i1 and doc[end].text == "," and end + 1 in cue_starts and not any(
+            ctx.verbal[j] for j in range(a, end))  # "Selon X, le ministre Y, a affirmé …"
+        if subject_only or any(j in cue_starts and doc[j - 1].text != "," and doc[j - 1].text not in CLOSING_MARKS
+                               for j in range(a + 1, end)):
             # "Selon l'agence, le ministre X a affirmé : « … »": the words are X's, the
             # agency only reports them; the verb's own frame says so. (An incise after a
             # quotation, "« … », a-t-il souligné", is X's own cue: the frame stays.)

@@ -174,6 +174,7 @@ def mention_at(doc, tok_i: int, floor: int, limit: int, ents: EntIndex) -> tuple
 
 def first_head(doc, i: int, limit: int, ents: EntIndex) -> int | None:
     """The first token from ``i`` that can head a speaker phrase, skipping determiners."""
+    start = i
     while i < limit and (doc[i].lower_ in DETS or doc[i].text in {"«", "»", "“"}):
         i += 1
     if i >= limit:
@@ -181,6 +182,8 @@ def first_head(doc, i: int, limit: int, ents: EntIndex) -> int | None:
     tok = doc[i]
     if tok.pos_ in NOMINAL or ents[i] >= 0 or is_pronoun(tok) or tok.lower_ in ents.speaker_nouns:
         return i
+    if tok.pos_ == "VERB" and i > start and doc[i - 1].lower_ in DETS - DE:
+        return i  # "la leader de …" read as a verb: after an article it is a noun
     if tok.pos_ == "ADJ" and i + 1 < limit and doc[i + 1].pos_ in NOMINAL:
         return i + 1
     return None
