@@ -121,3 +121,16 @@ def test_a_titled_name_the_tagger_missed_is_still_a_person(nlp):
             " estime le Dr Rivière.")
     assert speaker_of(nlp, text, "Dr Rivière") == "Anne Rivière" or speaker_of(nlp, text, "le Dr Rivière") \
         == "Anne Rivière"
+
+
+def test_a_description_whose_article_shows_no_gender_still_finds_the_woman_just_named(nlp):
+    text = ("« Ces tombes n'ont jamais été pillées », se réjouit la responsable des fouilles, Maëlle Tanguy."
+            " L'archéologue dit avoir identifié des offrandes intactes.")
+    assert speaker_of(nlp, text, "L'archéologue") == "Maëlle Tanguy"
+
+
+def test_a_coordinated_cue_without_subject_keeps_the_speaker_of_the_first(nlp):
+    text = "Interrogé par la juge, il a reconnu deux vols mais nié toute violence."
+    last = suggest_frames(parse_one(nlp, text))[-1]
+    assert text[last.claim_start:last.claim_end] == "toute violence"
+    assert [text[m.start:m.end] for m in last.sources] == ["il"]  # not "la juge"

@@ -140,6 +140,9 @@ def subject(ctx: Ctx, cue: Cue, i0: int, drafts: list[Draft]) -> tuple[Mention, 
             verb = verb.head
         if not any(c.dep_.startswith("nsubj") for c in verb.children):
             verb = verb.head
+    elif verb.dep_ == "conj" and verb.head.i < verb.i and verb.head.lemma_.lower() in ctx.lex.verbs.lemmas \
+            and not any(c.dep_.startswith("nsubj") for c in verb.children):
+        verb = verb.head  # "il a reconnu … mais nié toute violence": the first cue's subject
     for child in verb.children:
         if child.dep_.startswith("nsubj") and i0 <= child.i < cue.cs and ctx.q_of[child.i] < 0:
             head = child.i
@@ -155,6 +158,8 @@ def subject(ctx: Ctx, cue: Cue, i0: int, drafts: list[Draft]) -> tuple[Mention, 
                     return (mention_of(ctx, k, i0, head - 1)[0],)
             if M.is_pronoun(doc[head]) or M.first_head(doc, head, cue.cs, ctx.ents) == head:
                 return (mention_of(ctx, head, i0, cue.cs)[0],)
+    if cue.cs > i0 and doc[cue.cs - 1].lower_ in {"et", "mais"} and drafts and drafts[-1].sources:
+        return drafts[-1].sources  # "… a reconnu deux erreurs mais nié toute fraude": the same speaker
     # Fallback: the first speaker-like phrase of the clause, past a leading adverbial.
     j = i0
     if doc[j].pos_ == "ADP":

@@ -92,14 +92,21 @@ class People:
             if " " in name:
                 by_surname.setdefault(name.split()[-1], name)
             self.persons.append((ent.start_char, end, name))
+        tagged = {start for start, _, _ in self.persons}
         for match in _NAME.finditer(self.text):  # names spaCy tagged otherwise ("la Néerlandaise Femke Dijkstra")
             words = match.group(0).split()
             before = self.text[max(0, match.start() - 3):match.start()].lower()
             if before.endswith(("la ", "le ", "l'", "l’")):
                 words = words[1:]  # the nationality or role noun before the name
-            first = doc.char_span(match.end() - len(" ".join(words)), match.end(), alignment_mode="expand")
-            if len(words) >= 2 and words[0] not in TITLES and first is not None and first[0].pos_ == "PROPN":
-                by_surname.setdefault(words[-1], " ".join(words))  # not "D'après L'Équipe"
+            span = doc.char_span(match.end() - len(" ".join(words)), match.end(), alignment_mode="expand")
+            if len(words) < 2 or words[0] in TITLES or span is None or span[0].pos_ != "PROPN":
+                continue  # not "D'après L'Équipe"
+            name = " ".join(words)
+            by_surname.setdefault(words[-1], name)
+            if span.start_char not in tagged and span[0].ent_type_ not in ("ORG", "LOC") and span[0].i > 0 \
+                    and doc[span[0].i - 1].text in {",", "(", *TITLES}:
+                self.persons.append((span.start_char, span.end_char, name))  # ", Inès Garaud," set as a person
+        self.persons.sort()
         # A one-word name is the full name it ends ("M. Dujarric" → Stéphane Dujarric).
         self.surnames = by_surname
         self.persons = [(s, e, by_surname.get(n, n)) for s, e, n in self.persons]
@@ -108,22 +115,22 @@ class People:
         # Named persons who head a clause (its subject, or a name after a comma or at a
         # sentence start: the parse often misses "En France, François Hollande, qui …, a
         # condamné"): a later "le président" may be them; "de Bachar al-Assad" is not.
-        full = {start: name for start, _, name in self.persons}
-        self.spoken += [(ent.start_char, full[ent.start_char]) for ent in doc.ents
-                        if ent.label_ == PER and (any(t.dep_.startswith("nsubj") for t in ent) or ent.start == 0
-                                                  or doc[ent.start - 1].is_punct or doc[ent.start].is_sent_start)]
-        self.spoken = [(position, name) for position, name in self.spoken if name in self.names]
+        for start, end, name in self.persons:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if name in self.names and span is not None and (
+                    any(t.dep_.startswith("nsubj") for t in span) or span.start == 0
+                    or doc[span.start - 1].is_punct or doc[span.start - 1].text in TITLES or span[0].is_sent_start):
+                self.spoken.append((start, name))
         self.roles: list[tuple[int, str, str]] = []  # (position, role noun lemma, full name)
         self.gender: dict[str, str] = {}  # full name -> Masc | Fem, when the text shows it
         for start, end, name in self.persons:
-            for head in self._apposed_heads(start, end):
-                self.roles.append((start, head.lemma_.lower(), name))
-                self.gender.setdefault(name, _gender(doc, head))
             title = self.text[max(0, start - 5):start].split()[-1:]
-            if title and title[0] in GENDER_OF_TITLE:
-                self.gender.setdefault(name, GENDER_OF_TITLE[title[0]])
-            self.gender.setdefault(name, self._agreement(end))
-        self.gender = {name: g for name, g in self.gender.items() if g}
+            heads = self._apposed_heads(start, end)
+            self.roles += [(start, head.lemma_.lower(), name) for head in heads]
+            shown = [_gender(doc, head) for head in heads] + [GENDER_OF_TITLE.get(title[0], "") if title else "",
+                                                                self._agreement(end)]
+            if name not in self.gender and any(shown):  # the first evidence the text gives
+                self.gender[name] = next(g for g in shown if g)
         self.spoken += [(start, name) for start, _, name in self.roles]  # "le cycliste Romain Bardet"
 
     # -- the document's appositions --------------------------------------------------
@@ -143,13 +150,11 @@ class People:
             heads += self._np_head(_phrase_start(doc, k), k)
         elif k >= 0 and doc[k].pos_ == "NOUN":  # "le ministre Jean Dupont"
             heads.append(doc[k])
-        if j < len(doc) and doc[j].text == ",":  # "Marie Dupont, présidente de l'ONG,"
-            heads += self._np_head(j + 1, min(len(doc), j + 12))
+        if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ != "ADP":  # "Marie Dupont, présidente de l'ONG,"
+            heads += self._np_head(j + 1, min(len(doc), j + 12))  # (", sur LCI" is no apposition)
         return [h for h in heads if h.lemma_.lower() not in self.groups]
 
     def _np_head(self, a: int, b: int) -> list:
-        if a < b and self.doc[a].pos_ == "ADP":
-            return []  # ", sur LCI": a circumstance, not an apposition
         for tok in self.doc[a:b]:
             if tok.i > a and self.doc[tok.i - 1].lower_ in {"de", "d'", "d’"} or tok.lower_ in DAYS:
                 continue  # a complement ("d'emblée", "de l'ONG") or a date, not the head
@@ -166,8 +171,8 @@ class People:
         if j is None:
             return ""
         j += 1
-        if j < len(doc) and doc[j].text == ",":  # skip an apposition
-            j = next((k + 1 for k in range(j + 1, min(len(doc), j + 14)) if doc[k].text == ","), j)
+        if j < len(doc) and doc[j].text == ",":  # skip an apposition, or the comma after one
+            j = next((k + 1 for k in range(j + 1, min(len(doc), j + 14)) if doc[k].text == ","), j + 1)
         if j + 1 < len(doc) and doc[j].lemma_ == "être" and doc[j + 1].pos_ in ("VERB", "ADJ"):
             found = doc[j + 1].morph.get("Gender", [])
             if len(found) == 1 and "Sing" in doc[j + 1].morph.get("Number", []):
@@ -288,7 +293,8 @@ class People:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or not len(span) or span[0].lower_ not in _DEFINITE:
             return None
-        head = next((t for t in span[1:] if t.pos_ in ("NOUN", "PROPN", "ADJ")), None)
+        head = next((t for t in span[1:] if t.pos_ in ("NOUN", "PROPN", "ADJ")
+                     or t.i == span[0].i + 1 and t.pos_ == "VERB"), None)  # "le prévenu" read as a verb
         if head is not None and span[0].lower_ in _POSSESSIVE and head.lemma_.lower() not in self.person_nouns \
                 and head.lemma_.lower() not in self.groups:  # "selon ses calculs": the person's own
             last = max(((position, name) for position, name in self.spoken
@@ -312,10 +318,13 @@ class People:
         # stands for someone only just named; far from any name it introduces someone.
         short = len(span) <= SHORT_DESCRIPTION and not any(t.pos_ == "ADP" for t in span)
         reach = RECENT_CHARS if short else RECENT_CHARS // 3
-        wanted = _gender(self.doc, head)
+        wanted = _gender(self.doc, head)  # "la pédiatre": a woman, or someone whose gender is unknown
+
+        def fits(name: str) -> bool:
+            return not wanted or self.gender.get(name, wanted) == wanted
+
         last = max(((position, name) for position, name in self.spoken
-                    if m.start - reach < position < m.start and self.gender.get(name, wanted) == wanted),
-                   default=None)
+                    if m.start - reach < position < m.start and fits(name)), default=None)
         return last[1] if last else None
 
 
