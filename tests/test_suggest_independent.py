@@ -29,8 +29,32 @@ speaker of every source; committed before the engine ran on it, scored once
             claims P / R / F1        cues F1   source mention   speaker identity
     blind2  0.968 / 0.711 / 0.820    0.751     0.846 (77/91)    0.538 (49/91)
 
-Issue 12 asks 0.92 / 0.90 / 0.85 there: the gap is recall (constructions the engine
-misses) and identity. It has now been seen: judge the next engine on a new set.
+Issue 12 asks 0.92 / 0.90 / 0.85 there: the gap was recall (constructions the engine
+missed) and identity. Once scored, blind2 became a development set: its errors were
+studied and the engine changed for them (with new test sentences, never its own).
+
+``gold_blind3.jsonl`` (12 records, 84 paragraphs, 132 claims; festival, drought,
+offshore wind, teachers' strike, trains, research, milk prices, a cyber-attack,
+asylum, student housing, fishing licences, museum restitutions) was written the same
+way for issue 12, committed (8282bec) before the engine was run on it for scoring,
+and scored once (2026-12-02, engine at a6df5ef); nobody looked at its errors:
+
+            claims P / R / F1        cues F1  mention          identity        frame F1
+    blind3  0.973 / 0.833 / 0.898    0.889    0.918            0.773 (85/110)  0.800
+    (the engine at the session's start: 0.961 / 0.750 / 0.843, 0.833, 0.919, 0.818 (81/99), 0.740)
+
+The figures of every set at that commit (frame F1: claim, cue and source all right):
+
+            claim F1   cues F1   mention   identity   frame F1
+    dev     0.983      0.983     1.000     0.983      0.983
+    test    0.954      0.906     0.968     0.968      0.862
+    blind   0.914      0.907     0.956     0.911      0.822
+    blind2  0.968      0.952     0.959     0.770      0.921
+    blind3  0.898      0.889     0.918     0.773      0.800
+
+Issue 12's targets for the new blind set are 0.92 / 0.90 / 0.85 / 0.85 (claims,
+mention, identity, frames): mention is met, the others are not. blind3 is now spent as
+a blind set too: judge the next engine on a new one.
 
 Every split goes through ``app.nlp.parse_one``, as imports do.
 """
@@ -47,14 +71,15 @@ from glose.suggest.engine import suggest_frames
 
 DATA = Path(__file__).resolve().parent / "data"
 
-FLOORS = {  # split: (claim F1, cue F1, source mention accuracy, speaker identity accuracy)
-    "dev": (0.94, 0.94, 0.95, 0.0),
-    "test": (0.84, 0.78, 0.85, 0.0),
-    "blind": (0.88, 0.85, 0.87, 0.0),
-    "blind2": (0.80, 0.73, 0.82, 0.51),
+FLOORS = {  # split: (claim F1, cue F1, source mention accuracy, speaker identity accuracy, frame F1)
+    "dev": (0.95, 0.95, 0.97, 0.95, 0.95),
+    "test": (0.92, 0.87, 0.93, 0.90, 0.83),
+    "blind": (0.89, 0.88, 0.93, 0.87, 0.79),
+    "blind2": (0.94, 0.92, 0.93, 0.74, 0.89),
+    "blind3": (0.87, 0.86, 0.89, 0.74, 0.77),
 }
 FILES = {"dev": "gold_independent_dev", "test": "gold_independent_test", "blind": "gold_blind",
-         "blind2": "gold_blind2"}
+         "blind2": "gold_blind2", "blind3": "gold_blind3"}
 
 
 def _report(nlp, split: str):
@@ -71,7 +96,7 @@ def _report(nlp, split: str):
 def test_independent_gold_files_are_consistent():
     from glose.textnorm import normalize
 
-    for split, size in (("dev", 25), ("test", 15), ("blind", 50), ("blind2", 11)):
+    for split, size in (("dev", 25), ("test", 15), ("blind", 50), ("blind2", 11), ("blind3", 12)):
         records = [json.loads(x) for x in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         assert len(records) == size
         for rec in records:
@@ -84,10 +109,11 @@ def test_independent_gold_files_are_consistent():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("split", ["dev", "test", "blind", "blind2"])
+@pytest.mark.parametrize("split", list(FILES))
 def test_engine_on_independent_gold_stays_above_its_floor(nlp, split):
     report = _report(nlp, split)
-    claim_f1, cue_f1, source, identity = FLOORS[split]
+    claim_f1, cue_f1, source, identity, frame_f1 = FLOORS[split]
+    assert report.frames.f1 >= frame_f1, report.frames
     assert report.identity_accuracy >= identity, (report.identity_correct, report.identity_total)
     assert report.claims.f1 >= claim_f1, report.claims
     assert report.cues.f1 >= cue_f1, report.cues
