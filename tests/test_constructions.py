@@ -135,3 +135,26 @@ def test_pour_x_with_a_name_tail_an_adverb_or_a_pronoun(nlp, text, claim):
 ])
 def test_object_claims_of_verbs_that_take_them_and_objects_that_are_none(nlp, text, claims):
     assert [claim for claim, *_ in frames(nlp, text)] == claims
+
+
+@pytest.mark.parametrize("text, claim", [
+    ("La directrice plaide pour un fonds national de soutien.", "un fonds national de soutien"),
+    ("Le syndicat appelle à une grève illimitée.", "une grève illimitée"),
+    ("Le maire s'est engagé à rouvrir la piscine avant l'été.", "rouvrir la piscine avant l'été"),
+    ("Le collectif a dénoncé dans un communiqué « un mépris total ».", "un mépris total"),
+    ("Sur le marché, Julie, maraîchère, raconte avoir perdu la moitié de sa récolte.",
+     "avoir perdu la moitié de sa récolte"),
+])
+def test_claims_after_a_verb_s_own_preposition_a_leading_circumstance_or_a_verb_read_as_adjective(nlp, text, claim):
+    assert claim in [found for found, *_ in frames(nlp, text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Un policier, qui a souhaité rester anonyme, était sur place.",
+    "Le député a été exclu du groupe mardi.",
+    "Selon la préfecture, 1 200 demandes ont été déposées.",  # "demandes" is no cue
+])
+def test_no_claim_of_a_source_s_own_protection_of_a_passive_or_of_a_noun_read_as_a_cue(nlp, text):
+    found = frames(nlp, text)
+    assert all(not claim.lower().startswith(("rester", "du groupe")) for claim, *_ in found), found
+    assert all(cue != "demandes" for _, cue, *_ in found), found

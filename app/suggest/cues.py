@@ -91,16 +91,17 @@ def verb_key(ctx: Ctx, i: int) -> tuple[str, int] | None:
     prev = doc[i - 1] if i > 0 else None
     if prev is not None and prev.lower_ in M.DETS and not (prev.lower_ in M.DE and is_infinitive(tok)):
         return None  # "l'estime", "un appel": a noun; but "avant d'ajouter que"
-    if prev is not None and prev.pos_ == "ADP" and tok.pos_ == "NOUN":
-        return None  # "en réplique"
+    if prev is not None and prev.pos_ in {"ADP", "DET", "NUM"} and tok.pos_ == "NOUN":
+        return None  # "en réplique", "142 500 demandes": a noun
     if lemma in lex.lemmas and (tok.pos_ in {"VERB", "AUX"} or prev is None or prev.pos_ == "AUX"
                                 or prev.text in {",", "»", "”", '"'} or prev.lower_ in {"se", "s'", "s’"}):
         return lemma, i + 1
     form = ctx.forms.get(tok.lower_)
     if form and tok.pos_ not in {"ADJ", "ADP", "DET"}:
         return form, i + 1
-    if form and tok.pos_ == "ADJ" and prev is not None and prev.pos_ in M.NOMINAL and _que_ahead(doc, i + 1):
-        return form, i + 1  # "L'opposition juge que …" with the verb read as an adjective
+    if form and tok.pos_ == "ADJ" and prev is not None and (prev.pos_ in M.NOMINAL or prev.text == ",") and (
+            _que_ahead(doc, i + 1) or i + 1 < len(doc) and is_infinitive(doc[i + 1])):
+        return form, i + 1  # "L'opposition juge que …", "X, infirmière, raconte avoir …": a verb read as ADJ
     return None
 
 

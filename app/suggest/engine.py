@@ -72,8 +72,6 @@ NOUN_CLAIM_OPENERS = {"tout", "toute", "tous", "toutes"}
 NOT_CLAIM_OPENERS = {"pour", "par", "sur", "dans", "avec", "contre", "chez", "sans", "sous", "depuis", "pendant",
                      "lors", "vers", "envers"}
 """Prepositions that open a circumstance, not what was said ("redoutant pour leur sort")."""
-NOT_CLAIMS = {"anonymat"}
-"""Objects of a +obj verb that are no claim: "qui a requis l'anonymat"."""
 
 
 def _subject_after(ctx: Ctx, cue: Cue, a: int, end: int) -> bool:
@@ -127,31 +125,70 @@ def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
             q = ctx.quotes[ctx.q_of[cue.ce + 1]]
             frame = Draft(q.cstart, q.cend, cue_chars, sources, DIRECT, 0.85, u)
         else:
-            a = skip_lead(ctx, cue.ce, i1)
-            end = clause_end(ctx, a, i1, cue_starts)
-            if end > a:
-                has_quote = any(ctx.q_of[j] >= 0 for j in range(a, end))
-                if has_quote:
-                    cs, ce, qt = quote_type(ctx, *chars(ctx, a, end), backward=False)
-                    frame = Draft(cs, ce, cue_chars, sources, qt, 0.75, u)
-                elif cue.key in ctx.lex.verbs.noun_claim and not is_infinitive(doc[cue.head]) and (
-                    doc[a].pos_ in {"DET", "NOUN", "PROPN", "NUM"} or doc[a].lower_ in M.DETS | NOUN_CLAIM_OPENERS
-                    or doc[a].pos_ == "ADP" and doc[a].lower_ not in NOT_CLAIM_OPENERS
-                ) and not _subject_after(ctx, cue, a, end) and doc[min(a + 1, end - 1)].lemma_ not in NOT_CLAIMS \
-                        and not (cue.cs > 0 and doc[cue.cs - 1].lower_ in QUE):  # "une version que conteste X"
-                    if doc[a].lower_ in {"de", "d'", "d’"} and a + 1 < end:
-                        a += 1
-                    cs, ce = trim(ctx.text, *chars(ctx, a, end))
-                    frame = Draft(cs, ce, cue_chars, sources, INDIRECT, 0.6, u)
-                elif (start := infinitive_claim(doc, a, end)) is not None:  # "a annoncé avoir saisi la justice"
-                    cs, ce = trim(ctx.text, *chars(ctx, start, end))
-                    frame = Draft(cs, ce, cue_chars, sources, INDIRECT, 0.6, u)
+            found = _complement_claim(ctx, cue, skip_lead(ctx, cue.ce, i1), i1, cue_starts)
+            if found is not None:
+                cs, ce, qt, confidence = found
+                frame = Draft(cs, ce, cue_chars, sources, qt, confidence, u)
         if frame is not None and frame.end > frame.start:
             if not frame.sources:
                 frame.confidence -= 0.2
             drafts.append(frame)
             register(ctx, frame.sources)
     return drafts
+
+
+def _complement_claim(ctx: Ctx, cue: Cue, a: int, i1: int, cue_starts) -> tuple[int, int, str, float] | None:
+    """The claim a verb takes as its complement, when no *que* or colon introduces it:
+    a clause holding a quotation (« … »: the quotation, past a leading "dans un
+    communiqué"), a noun phrase for the verbs that take one ("a réclamé un audit",
+    "plaide pour un fonds"), or an infinitive ("a annoncé avoir saisi la justice")."""
+    doc = ctx.doc
+    end = clause_end(ctx, a, i1, cue_starts)
+    if end <= a:
+        return None
+    if any(ctx.q_of[j] >= 0 for j in range(a, end)):
+        first = next(j for j in range(a, end) if ctx.q_of[j] >= 0)
+        if doc[a].pos_ == "ADP" and doc[a].lower_ not in M.DE and first - a <= 8 \
+                and not any(ctx.verbal[j] for j in range(a, first)):
+            a = first  # "a dénoncé dans un communiqué « des années de … »"
+        cs, ce, qt = quote_type(ctx, *chars(ctx, a, end), backward=False)
+        return cs, ce, qt, 0.75
+    takes_noun = cue.key in ctx.lex.verbs.noun_claim
+    if doc[a].lower_ == CLAIM_PREPOSITIONS.get(cue.key) and a + 1 < end:
+        a, takes_noun = a + 1, True  # "plaide pour un fonds", "appelle à la prudence"
+    if takes_noun and not is_infinitive(doc[cue.head]) and not _passive(ctx, cue) and (
+        doc[a].pos_ in {"DET", "NOUN", "PROPN", "NUM"} or doc[a].lower_ in M.DETS | NOUN_CLAIM_OPENERS
+        or doc[a].pos_ == "ADP" and doc[a].lower_ not in NOT_CLAIM_OPENERS
+    ) and not _subject_after(ctx, cue, a, end) and not (cue.cs > 0 and doc[cue.cs - 1].lower_ in QUE):
+        # (not "une version que conteste X": X is the subject)
+        if doc[a].lower_ in {"de", "d'", "d’"} and a + 1 < end:
+            a += 1
+        cs, ce = trim(ctx.text, *chars(ctx, a, end))
+        return (cs, ce, INDIRECT, 0.6) if not _protects_a_source(ctx.text[cs:ce]) else None
+    start = infinitive_claim(doc, a, end)
+    if start is not None:  # "a annoncé avoir saisi la justice"
+        cs, ce = trim(ctx.text, *chars(ctx, start, end))
+        return (cs, ce, INDIRECT, 0.6) if not _protects_a_source(ctx.text[cs:ce]) else None
+    return None
+
+
+CLAIM_PREPOSITIONS = {"plaider": "pour", "appeler": "à", "engager": "à", "inviter": "à", "exhorter": "à",
+                      "menacer": "de", "inciter": "à"}
+"""The preposition some verbs put before their claim, left out of it (docs/CLAIM_BOUNDARIES.md)."""
+SOURCE_PROTECTION = ("anonym", "l'anonymat", "l’anonymat", "rester anonyme", "donner son nom", "être cité",
+                     "être nommé", "être identifié")
+"""What a source asks for itself is no claim: "qui a requis l'anonymat", "a souhaité rester anonyme"."""
+
+
+def _protects_a_source(claim: str) -> bool:
+    return claim.lower().startswith(SOURCE_PROTECTION)
+
+
+def _passive(ctx: Ctx, cue: Cue) -> bool:
+    """"a été exclu du parti": a passive verb takes no object claim (but "s'est engagé à")."""
+    words = [t.lower_ for t in ctx.doc[cue.cs:cue.head]]
+    return any(w in {"été", "est", "sont", "était", "étaient", "fut"} for w in words) and not any(
+        w in {"s'", "s’", "se"} for w in words)
 
 
 def _around_cue(ctx: Ctx, cue: Cue, cue_chars, u, i0, i1, cue_starts) -> Draft | None:
