@@ -27,7 +27,7 @@ TIME_NOUNS = {
 RELATIVES = {"qui", "où", "dont", "que", "qu'", "qu’", "lequel", "laquelle", "lesquels", "lesquelles"}
 
 FILES = ("reporting_verbs.txt", "reporting_verbs_verbenet.txt", "prep_cues.txt", "speaker_nouns.txt",
-         "group_nouns.txt")
+         "group_nouns.txt", "first_names.txt")
 """The lexicon's files, in ``DATA`` and in a saved pipeline's component folder."""
 
 
@@ -53,6 +53,7 @@ class Lexicon:
     prep_cues: tuple[tuple[str, ...], ...] = field(init=False)  # ("selon",), ("d'", "après")
     speaker_nouns: frozenset[str] = field(init=False)
     group_nouns: frozenset[str] = field(init=False)
+    first_names: dict[str, str] = field(init=False)  # "Claire" -> "Fem"
 
     def __post_init__(self) -> None:
         missing = [name for name in FILES if name not in self.lines]
@@ -79,6 +80,9 @@ class Lexicon:
                                       self.lines["prep_cues.txt"]))
         set_(self, "speaker_nouns", frozenset(line.lower() for line in self.lines["speaker_nouns.txt"]))
         set_(self, "group_nouns", frozenset(line.lower() for line in self.lines["group_nouns.txt"]))
+        genders = {"F": "Fem", "M": "Masc"}
+        set_(self, "first_names", {name: genders[g] for name, _, g in (line.partition("\t") for line in
+                                                                      self.lines["first_names.txt"]) if g in genders})
 
     @classmethod
     def read(cls, folder: Path) -> Lexicon:

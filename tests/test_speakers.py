@@ -134,3 +134,21 @@ def test_a_coordinated_cue_without_subject_keeps_the_speaker_of_the_first(nlp):
     last = suggest_frames(parse_one(nlp, text))[-1]
     assert text[last.claim_start:last.claim_end] == "toute violence"
     assert [text[m.start:m.end] for m in last.sources] == ["il"]  # not "la juge"
+
+
+def test_a_first_name_tells_which_person_a_pronoun_is(nlp):
+    text = ("Le maire, Thierry Lagache, a ouvert la séance. La présidente du collectif, Sandrine Poulet, a pris la"
+            " parole ensuite. « Nous irons jusqu'au tribunal », a-t-elle prévenu.")
+    assert speaker_of(nlp, text, "elle") == "Sandrine Poulet"
+
+
+def test_a_name_after_a_description_with_a_participle_names_it(nlp):
+    text = ("« C'est un bon compromis », s'est félicité le ministre délégué à la Mer, Antoine Kervadec,"
+            " à son arrivée.")
+    assert "Antoine Kervadec" in {who for _, who in speakers(nlp, text)}
+
+
+def test_a_role_noun_with_an_adjective_before_a_name_stands_for_it_later(nlp):
+    text = ("Le prix est allé à la réalisatrice tunisienne Leïla Ben Amor. La réalisatrice a confié avoir écrit"
+            " le scénario en prison.")
+    assert speaker_of(nlp, text, "La réalisatrice") == "Leïla Ben Amor"

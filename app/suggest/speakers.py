@@ -29,13 +29,14 @@ from dataclasses import replace
 from glose.lexicon import PRONOUNS, Lexicon, shipped
 from glose.suggest.context import DAYS, text_of
 from glose.suggest.frames import Frame, Mention
-from glose.vocabulary import LOC, MISC, PER
+from glose.vocabulary import LOC, MISC, ORG, PER
 
 TITLES = ("M.", "Mme", "Mlle", "Me", "Dr", "Pr", "Mgr")
 RECENT_CHARS = 1200
 """How far back a definite description looks for the person it stands for."""
 _APPOS_AFTER = re.compile(
-    r"(?:\s+(?:à|de|du|des|d'|d’|au|aux|en|chez)\s*[^,.;:«»()\n]{1,60}?)?"  # "L'adjoint à l'urbanisme"
+    r"(?:\s+(?:à|de|du|des|d'|d’|au|aux|en|chez|chargée?s?|déléguée?s?)\s*[^,.;:«»()\n]{1,60}?)?"
+    # "L'adjoint à l'urbanisme", "le ministre délégué à la Mer", "la vice-présidente … chargée de la culture"
     r"(?:\s*\([^()\n]{1,40}\))?"  # "(FEI)"
     r"\s*,\s*(?:(?:M\.|Mme|Mlle|Me|Dr|Pr|Mgr)\s+)?")
 _NAME = re.compile(r"[A-ZÉÈ][\w'’-]+(?: (?:de |d’|d'|du |von |van |al-)?[A-ZÉÈ][\w'’-]+)+")
@@ -103,7 +104,7 @@ class People:
                 continue  # not "D'après L'Équipe"
             name = " ".join(words)
             by_surname.setdefault(words[-1], name)
-            if span.start_char not in tagged and span[0].ent_type_ not in ("ORG", "LOC") and span[0].i > 0 \
+            if span.start_char not in tagged and span[0].ent_type_ not in (ORG, LOC) and span[0].i > 0 \
                     and doc[span[0].i - 1].text in {",", "(", *TITLES}:
                 self.persons.append((span.start_char, span.end_char, name))  # ", Inès Garaud," set as a person
         self.persons.sort()
@@ -128,7 +129,8 @@ class People:
             heads = self._apposed_heads(start, end)
             self.roles += [(start, head.lemma_.lower(), name) for head in heads]
             shown = [_gender(doc, head) for head in heads] + [GENDER_OF_TITLE.get(title[0], "") if title else "",
-                                                                self._agreement(end)]
+                                                                self._agreement(end),
+                                                                lex.first_names.get(name.split()[0], "")]
             if name not in self.gender and any(shown):  # the first evidence the text gives
                 self.gender[name] = next(g for g in shown if g)
         self.spoken += [(start, name) for start, _, name in self.roles]  # "le cycliste Romain Bardet"
@@ -148,8 +150,12 @@ class People:
             k -= 1
         if k >= 0 and doc[k].text == ",":  # "la présidente de l'ONG, Marie Dupont"
             heads += self._np_head(_phrase_start(doc, k), k)
-        elif k >= 0 and doc[k].pos_ == "NOUN":  # "le ministre Jean Dupont"
-            heads.append(doc[k])
+        else:  # "le ministre Jean Dupont", "la réalisatrice tunisienne Leïla Ben Saïd"
+            stop = k - 2  # an adjective or two ("tunisienne", which the tagger may call a verb)
+            while k > max(0, stop) and doc[k].pos_ in ("ADJ", "VERB") and not doc[k].text[:1].isupper():
+                k -= 1
+            if k >= 0 and doc[k].pos_ == "NOUN":
+                heads.append(doc[k])
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ != "ADP":  # "Marie Dupont, présidente de l'ONG,"
             heads += self._np_head(j + 1, min(len(doc), j + 12))  # (", sur LCI" is no apposition)
         return [h for h in heads if h.lemma_.lower() not in self.groups]
@@ -270,13 +276,16 @@ class People:
             name = m.canonical if found == -1 else (
                 self._name(Mention(found, found + len(m.canonical), m.label), depth + 1) or m.canonical)
         wanted = PRONOUN_GENDER.get(self.text[m.start:m.end].lower().lstrip("-"), "")
-        if wanted and depth == 0:
+        known = self.gender.get(name or "", "")
+        if wanted and depth == 0 and (known and known != wanted or name not in self.names):
+            # the engine's antecedent cannot be it (another gender, or no person): the last
+            # person of the pronoun's gender named since, if any
             k = bisect_left(self.starts, m.start)
             for start, _, person in reversed(self.persons[:k]):
                 if m.start - start > RECENT_CHARS // 2 or start < found:
                     break
-                if self.gender.get(person) == wanted and person != name:
-                    return person if self.gender.get(name or "", "") != wanted or start > found else name
+                if self.gender.get(person) == wanted:
+                    return person
         return name
 
     def _persons_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
