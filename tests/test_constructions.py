@@ -158,3 +158,19 @@ def test_no_claim_of_a_source_s_own_protection_of_a_passive_or_of_a_noun_read_as
     found = frames(nlp, text)
     assert all(not claim.lower().startswith(("rester", "du groupe")) for claim, *_ in found), found
     assert all(cue != "demandes" for _, cue, *_ in found), found
+
+
+def test_two_que_clauses_after_one_cue_are_two_claims(nlp):
+    text = "Le directeur rappelle que le chantier a pris du retard et que le budget reste tenu."
+    assert [(claim, cue) for claim, cue, *_ in frames(nlp, text)] == [
+        ("le chantier a pris du retard", "rappelle"), ("le budget reste tenu", "rappelle")]
+
+
+@pytest.mark.parametrize("text, claim", [
+    ("Les riverains pointent, eux, la responsabilité de la mairie.", "la responsabilité de la mairie"),
+    ("Le collectif a affirmé mardi, sur son site, être à l'origine de l'appel.", "être à l'origine de l'appel"),
+    ("La SNCF invoque un manque de conducteurs.", "un manque de conducteurs"),
+    ("Pour Anne-Laure Le Bihan, la saison est compromise.", "la saison est compromise"),
+])
+def test_an_aside_a_verb_read_as_adjective_or_a_cut_name_do_not_hide_the_claim(nlp, text, claim):
+    assert claim in [found for found, *_ in frames(nlp, text)]

@@ -133,13 +133,21 @@ def clause_end(ctx: Ctx, a: int, i1: int, cue_starts: set[int]) -> int:
 
 
 def skip_lead(ctx: Ctx, a: int, b: int) -> int:
-    """Skip dates and adverbs right after a cue ("a annoncé mardi soir …")."""
+    """Skip dates and adverbs right after a cue ("a annoncé mardi soir …"), and a short
+    aside between commas ("pointent, elles, la responsabilité …", "a affirmé mardi, sur
+    un site du darkweb, être à l'origine …")."""
     doc = ctx.doc
-    while a < b and (doc[a].lower_ in DAYS or doc[a].pos_ == "ADV" and ctx.q_of[a] < 0 or is_number(doc[a])
-                     and a + 1 < b and doc[a + 1].lower_ in TIME_NOUNS
-                     and not (a + 2 < b and doc[a + 2].lower_ in M.DE)):  # "vingt ans de réclusion" is no date
-        a += 2 if is_number(doc[a]) else 1
-    return a
+    while True:
+        while a < b and (doc[a].lower_ in DAYS or doc[a].pos_ == "ADV" and ctx.q_of[a] < 0 or is_number(doc[a])
+                         and a + 1 < b and doc[a + 1].lower_ in TIME_NOUNS
+                         and not (a + 2 < b and doc[a + 2].lower_ in M.DE)):  # "vingt ans de réclusion" is no date
+            a += 2 if is_number(doc[a]) else 1
+        if a >= b or doc[a].text != "," or ctx.q_of[a] >= 0:
+            return a
+        close = next((j for j in range(a + 1, min(b, a + 9)) if doc[j].text == ","), None)
+        if close is None or close + 1 >= b or any(ctx.verbal[j] or ctx.q_of[j] >= 0 for j in range(a + 1, close)):
+            return a
+        a = close + 1
 
 
 def skip_segments(ctx: Ctx, a: int, b: int) -> tuple[int, Mention | None]:

@@ -99,10 +99,21 @@ def verb_key(ctx: Ctx, i: int) -> tuple[str, int] | None:
     form = ctx.forms.get(tok.lower_)
     if form and tok.pos_ not in {"ADJ", "ADP", "DET"}:
         return form, i + 1
-    if form and tok.pos_ == "ADJ" and prev is not None and (prev.pos_ in M.NOMINAL or prev.text == ",") and (
-            _que_ahead(doc, i + 1) or i + 1 < len(doc) and is_infinitive(doc[i + 1])):
-        return form, i + 1  # "L'opposition juge que …", "X, infirmière, raconte avoir …": a verb read as ADJ
+    if form and tok.pos_ == "ADJ" and prev is not None and _after_a_subject(prev) and (
+            _que_ahead(doc, i + 1) or i + 1 < len(doc) and _opens_a_claim(doc[i + 1]) and tok.lower_.endswith("e")):
+        # "L'opposition juge que …", "Elle raconte avoir …", "La SNCF invoque un manque …": a verb
+        # in the present read as an adjective (not "une décision contestée par …")
+        return form, i + 1
     return None
+
+
+def _after_a_subject(prev) -> bool:
+    return prev.pos_ in M.NOMINAL or prev.text == "," or M.is_pronoun(prev)
+
+
+def _opens_a_claim(tok) -> bool:
+    """Could a claim start at ``tok`` right after its verb: an infinitive, an article, a quotation?"""
+    return is_infinitive(tok) or tok.pos_ == "DET" or tok.text in {"«", "“", '"'}
 
 
 def _que_ahead(doc, j: int) -> bool:
@@ -205,9 +216,10 @@ def _pour_cue(ctx: Ctx, i: int, i1: int) -> bool:
         return False
     _, end = M.mention_at(doc, head, i + 1, i1, ctx.ents)
     # the name's tail the parse left out, or an adverb: "Pour l'association Eau Vive 32,", "pour lui désormais,"
-    stop = min(i1, end + 3)
-    while end < stop and (doc[end].text[:1].isupper() or doc[end].pos_ in {"NUM", "ADV"}):
-        end += 1
+    stop = min(i1, end + 5)
+    while end < stop and (doc[end].text[:1].isupper() or doc[end].pos_ in {"NUM", "ADV"} or doc[end].text == "-"
+                          or doc[end].lower_ in M.PARTICLES and end + 1 < i1 and doc[end + 1].text[:1].isupper()):
+        end += 1  # ("Anne-Sophie Le Guennec", cut by the tagger)
     return end < i1 and doc[end].text == ","
 
 

@@ -115,26 +115,42 @@ def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
             if len(drafts) > n or cue.clitic is not None or cue.incise is not None:
                 continue
         sources = subject(ctx, cue, i0, drafts)
-        frame = None
+        framed: list[Draft] = []
         if que is not None:
             end = clause_end(ctx, que, i1, cue_starts)
-            if end > que:
-                cs, ce, qt = quote_type(ctx, *chars(ctx, que, end), backward=False)
-                frame = Draft(cs, ce, cue_chars, sources, qt, 0.75, u)
+            for a, b in _que_clauses(ctx, que, end):  # "rappelle que A et que B": two claims
+                cs, ce, qt = quote_type(ctx, *chars(ctx, a, b), backward=False)
+                framed.append(Draft(cs, ce, cue_chars, sources, qt, 0.75, u))
         elif cue.ce < i1 and doc[cue.ce].text == ":" and cue.ce + 1 < i1 and ctx.q_of[cue.ce + 1] >= 0:
             q = ctx.quotes[ctx.q_of[cue.ce + 1]]
-            frame = Draft(q.cstart, q.cend, cue_chars, sources, DIRECT, 0.85, u)
+            framed.append(Draft(q.cstart, q.cend, cue_chars, sources, DIRECT, 0.85, u))
         else:
             found = _complement_claim(ctx, cue, skip_lead(ctx, cue.ce, i1), i1, cue_starts)
             if found is not None:
                 cs, ce, qt, confidence = found
-                frame = Draft(cs, ce, cue_chars, sources, qt, confidence, u)
-        if frame is not None and frame.end > frame.start:
-            if not frame.sources:
-                frame.confidence -= 0.2
-            drafts.append(frame)
-            register(ctx, frame.sources)
+                framed.append(Draft(cs, ce, cue_chars, sources, qt, confidence, u))
+        for frame in framed:
+            if frame.end > frame.start:
+                if not frame.sources:
+                    frame.confidence -= 0.2
+                drafts.append(frame)
+                register(ctx, frame.sources)
     return drafts
+
+
+def _que_clauses(ctx: Ctx, a: int, end: int) -> list[tuple[int, int]]:
+    """The token ranges of the que-clauses in [a, end): one, or several joined by
+    "et que" / ", et que" (docs/CLAIM_BOUNDARIES.md, rule 5)."""
+    doc, out = ctx.doc, []
+    for j in range(a + 1, end - 2):
+        if doc[j].lower_ == "et" and doc[j + 1].lower_ in QUE and ctx.q_of[j] < 0:
+            stop = j - 1 if doc[j - 1].text == "," else j
+            if stop > a:
+                out.append((a, stop))
+            a = j + 2 + (doc[j + 2].text in {"'", "’"})
+    if end > a:
+        out.append((a, end))
+    return out
 
 
 def _complement_claim(ctx: Ctx, cue: Cue, a: int, i1: int, cue_starts) -> tuple[int, int, str, float] | None:
