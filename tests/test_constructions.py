@@ -174,3 +174,12 @@ def test_two_que_clauses_after_one_cue_are_two_claims(nlp):
 ])
 def test_an_aside_a_verb_read_as_adjective_or_a_cut_name_do_not_hide_the_claim(nlp, text, claim):
     assert claim in [found for found, *_ in frames(nlp, text)]
+
+
+@pytest.mark.parametrize("text, cue, speaker", [
+    ("« Nous sommes complets depuis janvier », décrit Marie Lestrade, coordinatrice du refuge.", "décrit",
+     "Marie Lestrade"),
+    ("« Je fais comment, moi, pour aller travailler ? », s'agace-t-elle.", "s'agace-t-elle", "elle"),
+])
+def test_an_incise_verb_read_as_a_participle_or_left_untagged_is_a_cue(nlp, text, cue, speaker):
+    assert frames(nlp, text)[0][1:3] == (cue, [speaker])

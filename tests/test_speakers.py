@@ -88,6 +88,9 @@ def test_identity_metric_needs_the_same_speaker_not_the_same_place():
     assert identity_correct(claim("Ban Ki-moon"), claim("le secrétaire général Ban Ki-moon")) is True
     assert identity_correct(claim("Fermex"), claim("Le groupe Fermex")) is True  # a description, then the name
     assert identity_correct(claim("France"), claim("un rapport de Santé publique France")) is False
+    assert identity_correct(claim("le BRGM"), claim("Bureau de recherches géologiques et minières")) is True
+    assert identity_correct(claim("agence régionale de santé Auvergne-Rhône-Alpes"), claim("ARS")) is True
+    assert identity_correct(claim("la CGT"), claim("la Confédération française démocratique du travail")) is False
 
 
 def test_a_name_set_after_a_description_with_a_complement_names_it(nlp):

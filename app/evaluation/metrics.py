@@ -19,7 +19,8 @@ Metrics (all micro-averaged over the documents):
   compared without case, determiners or titles ("M.", "Mme"); one name may hold the
   other ("l'ambassadeur" names "l'ambassadeur russe aux Nations unies", "Ban Ki-moon"
   is named by "le secrétaire général Ban Ki-moon", "Renault" by "le groupe Renault":
-  a lower-case description before a name), but a descriptor never names a
+  a lower-case description before a name; an acronym names what it stands for, "le BRGM"
+  the "Bureau de recherches géologiques et minières"), but a descriptor never names a
   person whose name the gold gives ("le grimpeur" is not "Romain Bardet"). A pronoun
   predicted without a resolution names nobody, so it is wrong wherever it stands.
 - **Cues**: the cues of all gold claims against the cues of all predicted claims,
@@ -213,7 +214,22 @@ def identity_correct(gold: ClaimAnn, pred: ClaimAnn) -> bool | None:
         return None
     named = {_who(name) for name in pred.identities} - _PRONOUNS - {""}
     return any(_holds(a, b) or _holds(b, a) for a in wanted for b in named) or any(
-        _described_name(a, b) or _described_name(b, a) for a in gold.identities for b in pred.identities)
+        _described_name(a, b) or _described_name(b, a) or _acronym(a, b) or _acronym(b, a)
+        for a in gold.identities for b in pred.identities)
+
+
+_LINKS = {"de", "des", "du", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "en", "à", "pour", "sur"}
+
+
+def _acronym(short: str, long: str) -> bool:
+    """``short`` is the acronym of ``long``: "le BRGM" of "Bureau de recherches
+    géologiques et minières", "ARS" of "agence régionale de santé Auvergne-Rhône-Alpes"."""
+    letters = [w for w in short.replace("’", "'").split() if w.lower() not in _LINKS]
+    if len(letters) != 1 or not (2 <= len(letters[0]) <= 6) or not letters[0].isupper():
+        return False
+    words = [w for w in long.replace("’", "'").replace("l'", "l' ").split() if w.lower() not in _LINKS]
+    initials = "".join(w[0] for w in words).upper()
+    return len(words) >= 2 and initials.startswith(letters[0])
 
 
 def _described_name(longer: str, name: str) -> bool:

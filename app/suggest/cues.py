@@ -191,9 +191,12 @@ def _verb_cue(ctx: Ctx, i: int, end: int, key: str, i0: int, i1: int) -> Cue | N
             clitic = ce
         ce += 1
     tok = doc[i]
+    after_quote = cs >= i0 + 2 and doc[cs - 1].text == "," and doc[cs - 2].text in CLOSING_MARKS
     if (cs == i and "Part" in tok.morph.get("VerbForm", []) and "Past" in tok.morph.get("Tense", [])
-            and tok.dep_ != "ROOT"):
-        return None  # a bare past participle is an adjective: "une affirmation contestée par …" ("X dit …" is not)
+            and tok.dep_ != "ROOT" and not after_quote):
+        # a bare past participle is an adjective: "une affirmation contestée par …" ("X dit …" is
+        # not, nor "« … », décrit X", where "décrit" is read as a participle)
+        return None
     cue = Cue("verb", cs, ce, i, key, clitic)
     q = ctx.q_of[i]
     if q >= 0:  # only an incise may interrupt a quotation: « A, a déclaré X, B »
@@ -239,8 +242,8 @@ def que_after(ctx: Ctx, ce: int, i1: int) -> int | None:
     return None
 
 
-INCISE_TAGS = {"VERB", "ADJ", "NOUN"}
-"""What the tagger calls the verb of an incise (« … », a-t-il répété: ADJ)."""
+INCISE_TAGS = {"VERB", "ADJ", "NOUN", "X"}
+"""What the tagger calls the verb of an incise (« … », a-t-il répété: ADJ; s'agace-t-elle: X)."""
 INCISE_REACH = 6
 """Tokens after « …», at most, to an incise's verb (auxiliaries and a-t-il between)."""
 
