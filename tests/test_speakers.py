@@ -155,3 +155,21 @@ def test_a_role_noun_with_an_adjective_before_a_name_stands_for_it_later(nlp):
     text = ("Le prix est allé à la réalisatrice tunisienne Leïla Ben Amor. La réalisatrice a confié avoir écrit"
             " le scénario en prison.")
     assert speaker_of(nlp, text, "La réalisatrice") == "Leïla Ben Amor"
+
+
+def test_a_description_with_the_capital_of_l_etat_still_stands_for_the_person(nlp):
+    text = ("Le préfet du Gard, Olivier Castel, a reçu les maires. Le représentant de l'État a rappelé que"
+            " 4 millions d'euros avaient été débloqués.")
+    assert speaker_of(nlp, text, "Le représentant de l'État") == "Olivier Castel"
+
+
+def test_a_short_description_of_an_organisation_is_the_one_named_just_before(nlp):
+    text = ("Selon Médecins du Monde, une quinzaine de personnes ont été hospitalisées. L'ONG réclame"
+            " l'ouverture d'un centre d'accueil.")
+    assert speaker_of(nlp, text, "L'ONG") == "Médecins du Monde"
+
+
+def test_a_reflexive_verb_that_says_nothing_is_no_cue(nlp):
+    text = "Selon le maire, la hausse s'explique par le prix des matériaux."
+    frames = suggest_frames(parse_one(nlp, text))
+    assert [text[m.start:m.end] for f in frames for m in f.sources] == ["le maire"]

@@ -35,6 +35,9 @@ class Cue:
     incise: Quote | None = None  # the quotation the cue interrupts
 
 
+NOT_SPEECH_WHEN_REFLEXIVE = {"expliquer", "traduire", "confirmer", "annoncer", "révéler", "avérer", "préciser"}
+"""Verbs that say nothing reflexively: "s'explique par", "se confirme", "s'annonce difficile"."""
+
 # Irregular forms the tagger may miss, for verbs of the lexicon (and the -ir ones).
 _IRREGULAR = {
     "dit": "dire", "disent": "dire", "disait": "dire", "écrit": "écrire", "écrivent": "écrire",
@@ -89,6 +92,8 @@ def verb_key(ctx: Ctx, i: int) -> tuple[str, int] | None:
                 end += 1
             return " ".join(words), end
     prev = doc[i - 1] if i > 0 else None
+    if prev is not None and prev.lower_ in {"se", "s'", "s’"} and lemma in NOT_SPEECH_WHEN_REFLEXIVE:
+        return None  # "la hausse s'explique par …", "la tendance se confirme"
     if prev is not None and prev.lower_ in M.DETS and not (prev.lower_ in M.DE and is_infinitive(tok)):
         return None  # "l'estime", "un appel": a noun; but "avant d'ajouter que"
     if prev is not None and prev.pos_ in {"ADP", "DET", "NUM"} and tok.pos_ == "NOUN":

@@ -110,6 +110,11 @@ class People:
         self.persons.sort()
         # A one-word name is the full name it ends ("M. Dujarric" → Stéphane Dujarric).
         self.surnames = by_surname
+        # organisations named (not a person the tagger called ORG: "la Néerlandaise Femke Dijkstra")
+        self.orgs = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == ORG
+                     and not any(word in lex.first_names or word in by_surname for word in ent.text.split())
+                     and not (ent.end < len(doc) and doc[ent.end].pos_ == "PROPN")]  # a name cut short
+        self.org_starts = [start for start, _ in self.orgs]
         self.persons = [(s, e, by_surname.get(n, n)) for s, e, n in self.persons]
         self.starts = [s for s, _, _ in self.persons]
         self.names = {name for _, _, name in self.persons if " " in name}
@@ -243,7 +248,7 @@ class People:
             named = _NAME.match(self.text, after.end())  # a name spaCy did not tag
             if named and (after.end() > m.end + 2 or named.group(0).count(" ") >= 1):
                 return named.group(0)
-        return self._named_group(m) or self._described(m)
+        return self._named_group(m) or self._group_named_before(m) or self._described(m)
 
     def _named_group(self, m: Mention) -> str | None:
         """A group noun and the name it is given: "le groupe Valmétal" is Valmétal,
@@ -263,6 +268,19 @@ class People:
         if any(t.text[:1].isupper() for t in span[1:k]):
             return None  # "le Comité international de la Croix-Rouge" is one name
         return span[k:].text
+
+    def _group_named_before(self, m: Mention) -> str | None:
+        """"L'ONG réclame …", "Le club a annoncé …": a short definite description of an
+        organisation is the organisation the text named last, not far before."""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or not 2 <= len(span) <= 3 or span[0].lower_ not in ("le", "la", "l'", "l’"):
+            return None
+        if span[1].lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span):
+            return None
+        k = bisect_left(self.org_starts, m.start)
+        if k and m.start - self.orgs[k - 1][0] <= RECENT_CHARS // 2:
+            return self.orgs[k - 1][1]
+        return None
 
     def _antecedent(self, m: Mention, depth: int) -> str | None:
         """A pronoun the engine tied to an earlier mention: that mention's speaker; but a
@@ -311,8 +329,8 @@ class People:
             return last[1] if last else None
         if head is None or "Plur" in head.morph.get("Number", []):
             return None
-        if any(t.text[:1].isupper() for t in span[1:] if t.i > head.i):
-            return None  # "le quotidien Marca" names itself
+        if any(t.text[:1].isupper() and t.text not in COMMON_CAPITALISED for t in span[1:] if t.i > head.i):
+            return None  # "le quotidien Marca" names itself ("le représentant de l'État" does not)
         lemma, word = head.lemma_.lower(), head.text.lower()
         if lemma in self.groups or word in self.groups:
             return None
@@ -338,6 +356,11 @@ class People:
 
 
 M_DE = {"de", "du", "des", "d'", "d’", "l'", "l’"}
+COMMON_CAPITALISED = {"État", "Etat", "République"}
+ORGANISATION_NOUNS = {"association", "ong", "syndicat", "club", "collectif", "fédération", "entreprise", "société",
+                      "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur"}
+"""Heads of a description that stands for the organisation named just before ("l'ONG")."""
+"""Common nouns French writes with a capital: no name in "le procureur de la République"."""
 GENDER_OF_TITLE = {"M.": "Masc", "Mme": "Fem", "Mlle": "Fem"}
 PRONOUN_GENDER = {"il": "Masc", "elle": "Fem"}
 
