@@ -311,7 +311,7 @@ def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:
     cue_next = comma + 1 < i1 and (comma + 1 in cue_starts or is_participle(doc[comma + 1]))
     if comma + 1 < i1 and not (cue_next and chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12):
         a, name = skip_segments(ctx, comma + 1, i1)  # the claim follows X
-        if doc[a].lower_ in RELATIVES and chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12:
+        if a < i1 and doc[a].lower_ in RELATIVES and chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12:
             # "… en février, d'après le cabinet X, qui suit …": X's relative clause ends
             # the sentence, so the claim is the text before the cue
             cs, ce, qt = quote_type(ctx, boundary, cue_chars[0], backward=False)
