@@ -91,6 +91,7 @@ def test_identity_metric_needs_the_same_speaker_not_the_same_place():
     assert identity_correct(claim("le BRGM"), claim("Bureau de recherches géologiques et minières")) is True
     assert identity_correct(claim("agence régionale de santé Auvergne-Rhône-Alpes"), claim("ARS")) is True
     assert identity_correct(claim("la CGT"), claim("la Confédération française démocratique du travail")) is False
+    assert identity_correct(claim("Comité international de la Croix-Rouge"), claim("CICR")) is True
 
 
 def test_a_name_set_after_a_description_with_a_complement_names_it(nlp):
@@ -173,3 +174,28 @@ def test_a_reflexive_verb_that_says_nothing_is_no_cue(nlp):
     text = "Selon le maire, la hausse s'explique par le prix des matériaux."
     frames = suggest_frames(parse_one(nlp, text))
     assert [text[m.start:m.end] for f in frames for m in f.sources] == ["le maire"]
+
+
+def test_an_acronym_given_in_parentheses_names_the_organisation(nlp):
+    text = ("D'après l'Office national des forêts (ONF), la moitié des hêtres sont malades. L'office a"
+            " annoncé qu'il replanterait.")
+    assert speaker_of(nlp, text, "Office national des forêts") == "ONF"
+    assert speaker_of(nlp, text, "L'office") == "ONF"
+
+
+def test_a_description_of_an_organisation_prefers_the_one_introduced_by_the_same_noun(nlp):
+    text = ("La société Livrexa a été condamnée par la Commission nationale de l'informatique (CNIL)."
+            " La société dit contester « fermement » la décision.")
+    assert speaker_of(nlp, text, "La société") == "Livrexa"
+
+
+def test_a_pronoun_after_selon_in_the_sentence_of_a_subject_is_that_subject(nlp):
+    text = ("« Le bilan est mauvais », a déclaré le maire, Gilles Arnod. Son voisin, Bastien Rousse, qui tient"
+            " le refuge, préfère voir le verre à moitié plein : la raquette attire, selon lui, « de plus en plus"
+            " de monde ».")
+    assert speaker_of(nlp, text, "lui") == "Bastien Rousse"
+
+
+def test_the_name_after_the_comma_wins_over_one_inside_the_complement(nlp):
+    text = "Le ministre délégué chargé de l'Espace, Hugo Marsal, a salué « une réussite »."
+    assert [who for _, who in speakers(nlp, text)] == ["Hugo Marsal"]

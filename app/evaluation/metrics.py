@@ -227,7 +227,7 @@ def _acronym(short: str, long: str) -> bool:
     letters = [w for w in short.replace("’", "'").split() if w.lower() not in _LINKS]
     if len(letters) != 1 or not (2 <= len(letters[0]) <= 6) or not letters[0].isupper():
         return False
-    words = [w for w in long.replace("’", "'").replace("l'", "l' ").split() if w.lower() not in _LINKS]
+    words = [w for w in long.replace("’", "'").replace("l'", "l' ").replace("-", " ").split() if w.lower() not in _LINKS]
     initials = "".join(w[0] for w in words).upper()
     return len(words) >= 2 and initials.startswith(letters[0])
 

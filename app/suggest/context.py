@@ -67,7 +67,8 @@ class Ctx:
     nominal_subjects: list[int] = field(default_factory=list)
     numbers: set[int] = field(default_factory=set)
     verbal: list[bool] = field(default_factory=list)
-    people: Any = None  # the document's persons (``speakers.People``), set by the engine  # for each token: a VERB or an AUX?
+    people: Any = None  # the document's persons (``speakers.People``), set by the engine
+    unit_start: int = 0  # first token of the unit the engine is in  # for each token: a VERB or an AUX?
     count_nouns: set[int] = field(default_factory=set)
 
 

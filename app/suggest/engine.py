@@ -84,6 +84,7 @@ def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
     i0, i1 = tok_at(ctx, s), tok_at(ctx, e)
     if i0 >= i1:
         return []
+    ctx.unit_start = i0
     cues = find_cues(ctx, i0, i1)
     cue_starts = {c.cs for c in cues}
     # An inverted cue needs a claim before it: a quotation or a verb. Before the first

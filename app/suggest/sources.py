@@ -67,6 +67,18 @@ def resolve(ctx: Ctx, mention: Mention, pronoun: str) -> Mention:
     same number and (when known) gender; it gets that speaker's canonical name."""
     want = "Plur" if pronoun in {"ils", "elles", "eux"} else "Sing"
     gender = {"il": "Masc", "ils": "Masc", "lui": "Masc", "eux": "Masc", "elle": "Fem", "elles": "Fem"}.get(pronoun, "")
+    # A person subject earlier in the same sentence comes first: "Son voisin, Bastien Roux,
+    # … préfère …: la raquette attire, selon lui, …"
+    here = tok_at(ctx, mention.start)
+    subjects = ctx.nominal_subjects
+    for n in range(bisect_left(subjects, here) - 1, bisect_left(subjects, ctx.unit_start) - 1, -1):
+        k = subjects[n]
+        if ctx.q_of[k] < 0 and want == "Sing" and M.is_speakerish(ctx.doc, k, ctx.ents) \
+                and "Plur" not in ctx.doc[k].morph.get("Number", []):
+            _, name, _, g = _speaker_entry(ctx, mention_of(ctx, k, ctx.unit_start, here)[0])
+            if not g or not gender or g == gender:
+                return replace(mention, canonical=name)
+            break
     for _, name, number, g in reversed(ctx.speakers):
         if number == want and (not g or not gender or g == gender):
             return replace(mention, canonical=name)

@@ -110,11 +110,23 @@ class People:
         self.persons.sort()
         # A one-word name is the full name it ends ("M. Dujarric" → Stéphane Dujarric).
         self.surnames = by_surname
-        # organisations named (not a person the tagger called ORG: "la Néerlandaise Femke Dijkstra")
-        self.orgs = [(ent.start_char, ent.text) for ent in doc.ents if ent.label_ == ORG
-                     and not any(word in lex.first_names or word in by_surname for word in ent.text.split())
-                     and not (ent.end < len(doc) and doc[ent.end].pos_ == "PROPN")]  # a name cut short
-        self.org_starts = [start for start, _ in self.orgs]
+        # Organisations named, with the noun that introduced them ("la société Pronto"): not a
+        # person the tagger called ORG ("la Néerlandaise Femke Dijkstra"), and acronyms
+        # defined in parentheses ("la Commission nationale … (CNIL)").
+        orgs = [(ent.start_char, ent.text, _kind(doc, ent.start)) for ent in doc.ents if ent.label_ == ORG
+                and not any(word in lex.first_names or word in by_surname for word in ent.text.split())
+                and not (ent.end < len(doc) and doc[ent.end].pos_ == "PROPN")]  # a name cut short
+        self.acronyms: list[tuple[int, int, str]] = []  # (paren start, paren end, acronym)
+        for match in _ACRONYM.finditer(self.text):
+            self.acronyms.append((match.start(), match.end(), match.group(1)))
+            before = doc.char_span(max(0, match.start() - 120), match.start(), alignment_mode="contract")
+            tokens = list(before) if before is not None else []
+            begin = max((k + 1 for k, t in enumerate(tokens) if t.is_punct or t.pos_ in ("VERB", "AUX")), default=0)
+            # the phrase the acronym stands for: "… par la Commission nationale de l'informatique (CNIL)"
+            head = next((t for t in tokens[begin:] if t.pos_ in ("NOUN", "PROPN")), None)
+            orgs.append((match.start(), match.group(1), head.lemma_.lower() if head is not None else ""))
+        self.orgs = sorted(orgs)
+        self.org_starts = [start for start, _, _ in self.orgs]
         self.persons = [(s, e, by_surname.get(n, n)) for s, e, n in self.persons]
         self.starts = [s for s, _, _ in self.persons]
         self.names = {name for _, _, name in self.persons if " " in name}
@@ -243,12 +255,28 @@ class People:
                 return name
         after = _APPOS_AFTER.match(self.text, m.end)
         if after:  # "Son avocat, Me Antoine Vey, a annoncé"
-            for _start, _end, name in self._persons_in(m.end, after.end() + 1):
-                return name
+            apposed = self._persons_in(m.end, after.end() + 1)
+            if apposed:  # the name right after the comma, not one inside the complement ("chargé de l'Espace")
+                return apposed[-1][2]
             named = _NAME.match(self.text, after.end())  # a name spaCy did not tag
             if named and (after.end() > m.end + 2 or named.group(0).count(" ") >= 1):
                 return named.group(0)
-        return self._named_group(m) or self._group_named_before(m) or self._described(m)
+        return self._acronym_after(m) or self._named_group(m) or self._group_named_before(m) or self._described(m)
+
+    def _acronym_after(self, m: Mention) -> str | None:
+        """"l'Institut national de recherche pour l'agriculture, l'alimentation et
+        l'environnement (Inrae)": the acronym the text gives the organisation right after."""
+        k = bisect_left(self.acronyms, (m.end, -1, ""))
+        if k == len(self.acronyms):
+            return None
+        start, _, acronym = self.acronyms[k]
+        between = self.text[m.end:start]
+        if len(between) > 100 or any(c in between for c in ".;:«»\n"):
+            return None
+        tokens = self.doc.char_span(m.end, start, alignment_mode="contract")
+        if tokens is not None and any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            return None
+        return acronym
 
     def _named_group(self, m: Mention) -> str | None:
         """A group noun and the name it is given: "le groupe Valmétal" is Valmétal,
@@ -278,8 +306,12 @@ class People:
         if span[1].lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span):
             return None
         k = bisect_left(self.org_starts, m.start)
-        if k and m.start - self.orgs[k - 1][0] <= RECENT_CHARS // 2:
-            return self.orgs[k - 1][1]
+        recent = [(name, kind) for start, name, kind in self.orgs[:k] if m.start - start <= RECENT_CHARS]
+        same = [name for name, kind in recent if kind == span[1].lemma_.lower()]  # "la société" → "la société Pronto"
+        if same:
+            return same[-1]
+        if recent and m.start - self.orgs[k - 1][0] <= RECENT_CHARS // 2:
+            return recent[-1][0]
         return None
 
     def _antecedent(self, m: Mention, depth: int) -> str | None:
@@ -358,7 +390,8 @@ class People:
 M_DE = {"de", "du", "des", "d'", "d’", "l'", "l’"}
 COMMON_CAPITALISED = {"État", "Etat", "République"}
 ORGANISATION_NOUNS = {"association", "ong", "syndicat", "club", "collectif", "fédération", "entreprise", "société",
-                      "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur"}
+                      "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur",
+                      "autorité", "compagnie", "commission", "union", "fondation", "banque", "mutuelle", "office"}
 """Heads of a description that stands for the organisation named just before ("l'ONG")."""
 """Common nouns French writes with a capital: no name in "le procureur de la République"."""
 GENDER_OF_TITLE = {"M.": "Masc", "Mme": "Fem", "Mlle": "Fem"}
@@ -374,6 +407,18 @@ def _gender(doc, tok) -> str:
 
 ARTICLE_GENDER = {"le": "Masc", "la": "Fem", "un": "Masc", "une": "Fem", "du": "Masc", "au": "Masc",
                   "son": "", "sa": "Fem", "ce": "Masc", "cet": "Masc", "cette": "Fem"}
+
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7}(?: \d{1,3})?)\)")
+"""An acronym defined in parentheses: "(CNIL)", "(Inrae)", "(UPE 13)"."""
+
+
+def _kind(doc, i: int) -> str:
+    """The noun that introduces the name at token ``i`` ("la société Pronto"), or ""."""
+    k = i - 1
+    while k >= 0 and doc[k].pos_ == "ADJ":
+        k -= 1
+    return doc[k].lemma_.lower() if k >= 0 and doc[k].pos_ == "NOUN" else ""
 
 
 def _phrase_start(doc, k: int) -> int:
