@@ -183,3 +183,15 @@ def test_an_aside_a_verb_read_as_adjective_or_a_cut_name_do_not_hide_the_claim(n
 ])
 def test_an_incise_verb_read_as_a_participle_or_left_untagged_is_a_cue(nlp, text, cue, speaker):
     assert frames(nlp, text)[0][1:3] == (cue, [speaker])
+
+
+@pytest.mark.parametrize("text, claims", [
+    ("La présidente a insisté sur le maintien des agences locales.", ["le maintien des agences locales"]),
+    ("Le syndicat a demandé au gouvernement l'ouverture d'un fonds d'urgence.", ["l'ouverture d'un fonds d'urgence"]),
+    ("L'agence a demandé aux compagnies de réduire leurs vols.", ["réduire leurs vols"]),
+    ("Le juge lui a demandé pourquoi les alertes étaient restées sans suite.", []),
+    ("Il a démenti avoir envisagé une vente : « Ce n'est pas à l'ordre du jour. »",
+     ["avoir envisagé une vente", "Ce n'est pas à l'ordre du jour"]),
+])
+def test_objects_after_whom_they_are_asked_of_questions_and_a_clause_before_a_colon(nlp, text, claims):
+    assert [claim for claim, *_ in frames(nlp, text)] == claims

@@ -224,11 +224,11 @@ def _pour_cue(ctx: Ctx, i: int, i1: int) -> bool:
         return False
     _, end = M.mention_at(doc, head, i + 1, i1, ctx.ents)
     # the name's tail the parse left out, or an adverb: "Pour l'association Eau Vive 32,", "pour lui désormais,"
-    stop = min(i1, end + 5)
-    while end < stop and (doc[end].text[:1].isupper() or doc[end].pos_ in {"NUM", "ADV"} or doc[end].text == "-"
-                          or doc[end].lower_ in M.PARTICLES and end + 1 < i1 and doc[end + 1].text[:1].isupper()):
-        end += 1  # ("Anne-Sophie Le Guennec", cut by the tagger)
-    return end < i1 and doc[end].text == ","
+    # then, before the comma, the name's tail the parse left out ("Anne-Sophie Le Guennec"), an adverb
+    # ("pour lui désormais,"), or a complement ("l'avocate spécialisée en droit du numérique Claire Dumontet,")
+    comma = next((j for j in range(end, min(i1, end + 12)) if doc[j].text == "," or doc[j].is_punct
+                  and doc[j].text not in {"-", "'", "’"}), None)
+    return comma is not None and doc[comma].text == "," and not any(ctx.verbal[j] for j in range(end, comma))
 
 
 def que_after(ctx: Ctx, ce: int, i1: int) -> int | None:

@@ -165,14 +165,29 @@ def _complement_claim(ctx: Ctx, cue: Cue, a: int, i1: int, cue_starts) -> tuple[
         return None
     if any(ctx.q_of[j] >= 0 for j in range(a, end)):
         first = next(j for j in range(a, end) if ctx.q_of[j] >= 0)
+        colon = next((j for j in range(a, first) if doc[j].text == ":"), None)
+        if colon is not None and any(ctx.verbal[j] for j in range(a, colon)):
+            # "a démenti avoir envisagé un dépôt de bilan : « … »": the clause before the colon is
+            # the claim, the quotation after it a frame of its own
+            return _complement_claim(ctx, cue, a, colon, cue_starts)
+        if colon is not None:  # "avait déclaré mardi à la barre : « … »": the quotation
+            q = ctx.quotes[ctx.q_of[first]]
+            return q.cstart, q.cend, DIRECT, 0.85
         if doc[a].pos_ == "ADP" and doc[a].lower_ not in M.DE and first - a <= 8 \
                 and not any(ctx.verbal[j] for j in range(a, first)):
             a = first  # "a dénoncé dans un communiqué « des années de … »"
         cs, ce, qt = quote_type(ctx, *chars(ctx, a, end), backward=False)
         return cs, ce, qt, 0.75
     takes_noun = cue.key in ctx.lex.verbs.noun_claim
+    if any(doc[j].lower_ in QUESTION_WORDS for j in range(cue.ce, min(end, a + 3))):
+        return None  # "lui a demandé pourquoi …": a question asserts nothing
     if doc[a].lower_ == CLAIM_PREPOSITIONS.get(cue.key) and a + 1 < end:
         a, takes_noun = a + 1, True  # "plaide pour un fonds", "appelle à la prudence"
+    elif takes_noun and doc[a].lower_ in {"à", "au", "aux"}:  # "a demandé au gouvernement l'ouverture …",
+        b = next((j for j in range(a + 2, min(end, a + 7)) if doc[j].pos_ == "DET" and doc[j - 1].pos_ != "ADP"
+                  or doc[j].lower_ in M.DE and j + 1 < end and is_infinitive(doc[j + 1])), None)
+        if b is not None and not any(ctx.verbal[j] for j in range(a, b)):
+            a = b  # "… aux compagnies de réduire leurs vols": past the one it is asked of
     if takes_noun and not is_infinitive(doc[cue.head]) and not _passive(ctx, cue) and (
         doc[a].pos_ in {"DET", "NOUN", "PROPN", "NUM"} or doc[a].lower_ in M.DETS | NOUN_CLAIM_OPENERS
         or doc[a].pos_ == "ADP" and doc[a].lower_ not in NOT_CLAIM_OPENERS
@@ -189,11 +204,12 @@ def _complement_claim(ctx: Ctx, cue: Cue, a: int, i1: int, cue_starts) -> tuple[
     return None
 
 
+QUESTION_WORDS = {"pourquoi", "comment", "combien", "quand", "si", "s'il", "s’il", "s'ils", "lequel", "laquelle"}
 CLAIM_PREPOSITIONS = {"plaider": "pour", "appeler": "à", "engager": "à", "inviter": "à", "exhorter": "à",
-                      "menacer": "de", "inciter": "à"}
+                      "menacer": "de", "inciter": "à", "insister": "sur", "alerter": "sur"}
 """The preposition some verbs put before their claim, left out of it (docs/CLAIM_BOUNDARIES.md)."""
 SOURCE_PROTECTION = ("anonym", "l'anonymat", "l’anonymat", "rester anonyme", "donner son nom", "être cité",
-                     "être nommé", "être identifié")
+                     "être nommé", "être identifié", "garder l'anonymat", "garder l’anonymat", "conserver l'anonymat")
 """What a source asks for itself is no claim: "qui a requis l'anonymat", "a souhaité rester anonyme"."""
 
 
