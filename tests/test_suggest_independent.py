@@ -37,24 +37,50 @@ studied and the engine changed for them (with new test sentences, never its own)
 offshore wind, teachers' strike, trains, research, milk prices, a cyber-attack,
 asylum, student housing, fishing licences, museum restitutions) was written the same
 way for issue 12, committed (8282bec) before the engine was run on it for scoring,
-and scored once (2026-12-02, engine at a6df5ef); nobody looked at its errors:
+and scored once (2026-12-02, engine at a6df5ef); its errors were studied only after
+that. (While it was being written, a comparison script ran the engine over every file
+of tests/data and printed a few of its frames on that half-written file, unread; the
+gold was not changed for it, and the engine was not tuned on it before scoring.)
 
             claims P / R / F1        cues F1  mention          identity        frame F1
     blind3  0.973 / 0.833 / 0.898    0.889    0.918            0.773 (85/110)  0.800
     (the engine at the session's start: 0.961 / 0.750 / 0.843, 0.833, 0.919, 0.818 (81/99), 0.740)
 
-The figures of every set at that commit (frame F1: claim, cue and source all right):
+After that scoring, blind3 became a development set, and two more blind sets were
+written the same way, each committed before the engine ran on it, scored once, and
+then studied (nobody tuned on a set before scoring it):
+
+- ``gold_blind4.jsonl`` (12 records, 81 paragraphs, 124 claims; space, banking,
+  hospital AI, ski, wildfire, municipal campaign, prisons, wine, rugby finances, data
+  privacy, an air-traffic strike, a metro line), committed at 7d000b6, scored at 053415f
+  (its writer's report had quoted a few of its names):
+
+            claims P / R / F1        cues F1  mention          identity        frame F1
+    blind4  0.948 / 0.879 / 0.912    0.932    0.945            0.761 (83/109)  0.845
+
+- ``gold_blind5.jsonl`` (10 records, 79 paragraphs, 121 claims; a medicine shortage, a
+  panda loan, a reactor restart, chess, a heatwave, a pensions vote, a newspaper
+  strike, a volcano, a car subsidy, school canteens), committed at 500e788, scored at
+  b81b55b (its writer's report quoted none of it):
+
+            claims P / R / F1        cues F1  mention          identity        frame F1
+    blind5  0.973 / 0.884 / 0.926    0.912    0.916            0.748 (80/107)  0.831
+
+On blind5, issue 12's claim (0.92) and mention (0.90) targets are met; speaker
+identity (0.85) and frame F1 (0.85) are not. Identity on each fresh set (0.773, 0.761,
+0.748) stays well below the same engine on the sets it was developed on (0.83-0.98):
+resolving descriptions and pronouns to names generalises poorly. blind5 is spent too.
+
+Every set at b81b55b (frame F1: claim, cue and source all right):
 
             claim F1   cues F1   mention   identity   frame F1
-    dev     0.983      0.983     1.000     0.983      0.983
-    test    0.954      0.906     0.968     0.968      0.862
-    blind   0.914      0.907     0.956     0.911      0.822
-    blind2  0.968      0.952     0.959     0.770      0.921
-    blind3  0.898      0.889     0.918     0.773      0.800
-
-Issue 12's targets for the new blind set are 0.92 / 0.90 / 0.85 / 0.85 (claims,
-mention, identity, frames): mention is met, the others are not. blind3 is now spent as
-a blind set too: judge the next engine on a new one.
+    dev     0.992      0.991     1.000     0.983      0.992
+    test    0.970      0.923     0.969     0.969      0.879
+    blind   0.914      0.918     0.956     0.911      0.832
+    blind2  0.976      0.968     0.976     0.847      0.945
+    blind3  0.965      0.965     1.000     0.927      0.942
+    blind4  0.934      0.954     0.947     0.832      0.876
+    blind5  0.926      0.912     0.916     0.748      0.831
 
 Every split goes through ``app.nlp.parse_one``, as imports do.
 """
@@ -72,14 +98,16 @@ from glose.suggest.engine import suggest_frames
 DATA = Path(__file__).resolve().parent / "data"
 
 FLOORS = {  # split: (claim F1, cue F1, source mention accuracy, speaker identity accuracy, frame F1)
-    "dev": (0.95, 0.95, 0.97, 0.95, 0.95),
-    "test": (0.92, 0.87, 0.93, 0.90, 0.83),
-    "blind": (0.89, 0.88, 0.93, 0.87, 0.79),
-    "blind2": (0.94, 0.92, 0.93, 0.74, 0.89),
-    "blind3": (0.87, 0.86, 0.89, 0.74, 0.77),
+    "dev": (0.96, 0.96, 0.97, 0.95, 0.96),
+    "test": (0.94, 0.89, 0.94, 0.93, 0.85),
+    "blind": (0.89, 0.89, 0.93, 0.87, 0.80),
+    "blind2": (0.95, 0.94, 0.95, 0.81, 0.92),
+    "blind3": (0.94, 0.94, 0.97, 0.89, 0.91),
+    "blind4": (0.91, 0.93, 0.92, 0.80, 0.85),
+    "blind5": (0.90, 0.88, 0.89, 0.72, 0.80),
 }
 FILES = {"dev": "gold_independent_dev", "test": "gold_independent_test", "blind": "gold_blind",
-         "blind2": "gold_blind2", "blind3": "gold_blind3"}
+         "blind2": "gold_blind2", "blind3": "gold_blind3", "blind4": "gold_blind4", "blind5": "gold_blind5"}
 
 
 def _report(nlp, split: str):
@@ -96,7 +124,8 @@ def _report(nlp, split: str):
 def test_independent_gold_files_are_consistent():
     from glose.textnorm import normalize
 
-    for split, size in (("dev", 25), ("test", 15), ("blind", 50), ("blind2", 11), ("blind3", 12)):
+    for split, size in (("dev", 25), ("test", 15), ("blind", 50), ("blind2", 11), ("blind3", 12), ("blind4", 12),
+                        ("blind5", 10)):
         records = [json.loads(x) for x in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         assert len(records) == size
         for rec in records:
