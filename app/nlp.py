@@ -122,7 +122,8 @@ def parse(nlp, items, *, batch_size: int = 64, n_process: int = 1, chunk_chars: 
             if len(parts) == 1:
                 yield parts[0], context
             else:
-                joined = Doc.from_docs(parts, ensure_whitespace=False, exclude=["user_data"])
+                # (spaCy's stub lacks ``exclude``; without it the pieces' mark would be copied)
+                joined = Doc.from_docs(parts, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
                 yield (frames(joined) if frames is not None else joined), context
             parts = []
 

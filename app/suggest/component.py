@@ -128,7 +128,8 @@ def _frame_of_span(span: Span) -> Frame | None:
     """The frame whose claim is this span (token-aligned as in ``doc.spans``), if any."""
     doc = span.doc
     for data in getattr(doc._, EXTENSION) or ():
-        claim = doc.char_span(*data["claim"], alignment_mode="expand")
+        start, end = data["claim"]
+        claim = doc.char_span(start, end, alignment_mode="expand")
         if claim is not None and (claim.start, claim.end) == (span.start, span.end):
             return _frame(data)
     return None

@@ -50,7 +50,7 @@ from glose.suggest.context import (
     tok_at,
 )
 from glose.suggest.cues import CORE, Cue, find_cues, finder, que_after
-from glose.suggest.frames import Frame
+from glose.suggest.frames import Frame, Mention
 from glose.suggest.quotes import MARKS, SPACES, sentence_units
 from glose.suggest.sources import (
     colon_subject,
@@ -99,10 +99,10 @@ def _unit_frames(ctx: Ctx, u: int, s: int, e: int) -> list[Draft]:
             boundary = _prep_frame(ctx, cue, u, i1, boundary, cue_starts, drafts)
             continue
         if cue.kind == "verb" and cue.incise is None and first_claim >= cue.cs - 1:
-            framed = _around_cue(ctx, cue, cue_chars, u, i0, i1, cue_starts)
-            if framed is not None:  # "Depuis janvier, a indiqué M. X, le groupe a …"
-                drafts.append(framed)
-                register(ctx, framed.sources)
+            around = _around_cue(ctx, cue, cue_chars, u, i0, i1, cue_starts)
+            if around is not None:  # "Depuis janvier, a indiqué M. X, le groupe a …"
+                drafts.append(around)
+                register(ctx, around.sources)
                 continue
         que = que_after(ctx, cue.ce, i1)
         participle = is_participle(doc[cue.head]) and cue.cs == cue.head  # ", appelant X à …"
@@ -231,6 +231,7 @@ def _around_cue(ctx: Ctx, cue: Cue, cue_chars, u, i0, i1, cue_starts) -> Draft |
     doc = ctx.doc
     if cue.cs - 1 <= i0 or doc[cue.cs - 1].text != "," or any(ctx.q_of[j] >= 0 for j in range(i0, cue.cs)):
         return None
+    src: tuple[Mention, int] | None
     if cue.clitic is not None:  # "Depuis janvier, a-t-il précisé, deux lignes …"
         pronoun = doc[cue.clitic]
         src = (resolve(ctx, M.pronoun_mention(pronoun), M.clean_text(pronoun)), cue.ce)
