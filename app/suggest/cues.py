@@ -167,8 +167,8 @@ def _incise_verb(ctx: Ctx, i: int, i0: int) -> tuple[str, int] | None:
     """Any verb in the incise right after a quotation is a reporting verb, in the
     lexicon or not: « … », a tonné X; « … », raille-t-elle; « … », a-t-il martelé."""
     doc, tok = ctx.doc, ctx.doc[i]
-    if tok.pos_ not in INCISE_TAGS or ctx.q_of[i] >= 0:
-        return None
+    if tok.pos_ not in INCISE_TAGS or ctx.q_of[i] >= 0 or tok.text.startswith("-"):
+        return None  # (nor the inverted clitic "-elle", which the tagger may call X)
     k = i
     while k - 1 >= i0 and (doc[k - 1].pos_ == "AUX" or doc[k - 1].text.startswith("-")
                            or doc[k - 1].lower_ in {"s'", "s’", "se"}):
