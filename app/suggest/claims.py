@@ -15,7 +15,6 @@ from glose.suggest.context import (
     TRIM,
     Ctx,
     is_infinitive,
-    is_number,
     is_participle,
     quotes_in,
     tok_at,
@@ -138,10 +137,10 @@ def skip_lead(ctx: Ctx, a: int, b: int) -> int:
     un site du darkweb, être à l'origine …")."""
     doc = ctx.doc
     while True:
-        while a < b and (doc[a].lower_ in DAYS or doc[a].pos_ == "ADV" and ctx.q_of[a] < 0 or is_number(doc[a])
+        while a < b and (doc[a].lower_ in DAYS or doc[a].pos_ == "ADV" and ctx.q_of[a] < 0 or a in ctx.numbers
                          and a + 1 < b and doc[a + 1].lower_ in TIME_NOUNS
                          and not (a + 2 < b and doc[a + 2].lower_ in M.DE)):  # "vingt ans de réclusion" is no date
-            a += 2 if is_number(doc[a]) else 1
+            a += 2 if a in ctx.numbers else 1
         if a >= b or doc[a].text != "," or ctx.q_of[a] >= 0:
             return a
         close = next((j for j in range(a + 1, min(b, a + 9)) if doc[j].text == ","), None)

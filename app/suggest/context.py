@@ -65,7 +65,7 @@ class Ctx:
     forms: dict[str, str] = field(default_factory=dict)
     # tokens by kind, in order (``build_context``): nominal subjects, numbers, "dizaine"…
     nominal_subjects: list[int] = field(default_factory=list)
-    numbers: set[int] = field(default_factory=set)
+    numbers: set[int] = field(default_factory=set)  # a number word or a token with a digit (not "un")
     verbal: list[bool] = field(default_factory=list)
     people: Any = None  # the document's persons (``speakers.People``), set by the engine
     unit_start: int = 0  # first token of the unit the engine is in  # for each token: a VERB or an AUX?
@@ -74,11 +74,6 @@ class Ctx:
 
 def is_participle(tok) -> bool:
     return "Part" in tok.morph.get("VerbForm", []) and "Pres" in tok.morph.get("Tense", [])
-
-
-def is_number(tok) -> bool:
-    """A number word or a token with a digit (``Ctx.numbers`` holds those of a Doc)."""
-    return tok.lower_ not in {"un", "une"} and (tok.like_num or any(c.isdigit() for c in tok.text))
 
 
 def is_infinitive(tok) -> bool:

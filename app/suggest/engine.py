@@ -327,15 +327,14 @@ def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:
     cue_chars = chars(ctx, cue.cs, cue.ce)
     # "…, selon l'agence MAP, faisant état de …": a cue after X, so the claim precedes X
     cue_next = comma + 1 < i1 and (comma + 1 in cue_starts or is_participle(doc[comma + 1]))
-    if comma + 1 < i1 and not (cue_next and chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12):
-        a, name = skip_segments(ctx, comma + 1, i1)  # the claim follows X
-        if a < i1 and doc[a].lower_ in RELATIVES and chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12:
-            # "… en février, d'après le cabinet X, qui suit …": X's relative clause ends
-            # the sentence, so the claim is the text before the cue
-            cs, ce, qt = quote_type(ctx, boundary, cue_chars[0], backward=False)
-            drafts.append(Draft(cs, ce, cue_chars, (m,), qt, 0.75, u, False))
-            register(ctx, (m,))
-            return chars(ctx, i1 - 1, i1)[1]
+    text_before = chars(ctx, cue.cs, cue.cs + 1)[0] - boundary >= 12  # a claim may stand before the cue
+    follows = comma + 1 < i1 and not (cue_next and text_before)
+    if follows:
+        a, name = skip_segments(ctx, comma + 1, i1)
+        # "… en février, d'après le cabinet X, qui suit …": X's relative clause ends the
+        # sentence, so the claim is the text before the cue
+        follows = not (a < i1 and doc[a].lower_ in RELATIVES and text_before)
+    if follows:  # the claim follows X
         if name is not None:
             m = name
         end = clause_end(ctx, a, i1, cue_starts)
@@ -353,7 +352,8 @@ def _prep_frame(ctx, cue: Cue, u, i1, boundary, cue_starts, drafts) -> int:
         new_boundary = chars(ctx, comma, comma + 1)[1]
     else:  # the claim precedes X: "…, selon un porte-parole"
         cs, ce, qt = quote_type(ctx, boundary, cue_chars[0], backward=False)
-        new_boundary = chars(ctx, comma if cue_next else i1 - 1, (comma if cue_next else i1 - 1) + 1)[1]
+        stop = comma if cue_next else i1 - 1
+        new_boundary = chars(ctx, stop, stop + 1)[1]
         if ce - cs < 12:
             return boundary
     drafts.append(Draft(cs, ce, cue_chars, (m,), qt, 0.75, u, False))

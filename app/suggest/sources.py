@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from glose.lexicon import SOURCE_NOUN, TIME_NOUNS
 from glose.suggest import mentions as M
-from glose.suggest.context import DAYS, Ctx, Draft, is_number, is_participle, tok_at
+from glose.suggest.context import DAYS, Ctx, Draft, is_participle, tok_at
 from glose.suggest.cues import Cue
 from glose.suggest.frames import Mention
 from glose.vocabulary import SOURCE
@@ -109,7 +109,7 @@ def postposed(ctx: Ctx, a: int, i1: int, quote: int = -1) -> tuple[Mention, int]
             return None
         if tok.lower_ in M.DE and j + 1 < i1 and doc[j + 1].lemma_.lower() == SOURCE_NOUN:
             return mention_of(ctx, j + 1, j + 1, i1)
-        if tok.lower_ in DAYS or tok.pos_ == "ADV" or is_number(tok) or tok.lower_ in TIME_NOUNS:
+        if tok.lower_ in DAYS or tok.pos_ == "ADV" or j in ctx.numbers or tok.lower_ in TIME_NOUNS:
             j += 1
             continue
         if (tok.pos_ == "ADP" and tok.lower_ != "des") or tok.lower_ in {"au", "aux", "dans", "lors", "sur", "par", "à", "en", "devant", "auprès"}:

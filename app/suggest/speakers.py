@@ -29,6 +29,7 @@ from dataclasses import replace
 from glose.lexicon import PRONOUNS, Lexicon, shipped
 from glose.suggest.context import DAYS, text_of
 from glose.suggest.frames import Frame, Mention
+from glose.suggest.mentions import DE
 from glose.vocabulary import LOC, MISC, ORG, PER
 
 TITLES = ("M.", "Mme", "Mlle", "Me", "Dr", "Pr", "Mgr")
@@ -190,10 +191,10 @@ class People:
     def _agreement(self, end: int) -> str:
         """The gender a participle agreeing with the name shows: "X, 34 ans, est venue"."""
         doc = self.doc
-        j = next((t.i for t in doc[doc.char_span(0, end, alignment_mode="expand").end - 1:][:1]), None)
-        if j is None:
+        last = doc.char_span(max(0, end - 1), end, alignment_mode="expand")  # the name's last token
+        if last is None:
             return ""
-        j += 1
+        j = last.end
         if j < len(doc) and doc[j].text == ",":  # skip an apposition, or the comma after one
             j = next((k + 1 for k in range(j + 1, min(len(doc), j + 14)) if doc[k].text == ","), j + 1)
         if j + 1 < len(doc) and doc[j].lemma_ == "être" and doc[j + 1].pos_ in ("VERB", "ADJ"):
@@ -306,7 +307,7 @@ class People:
         if span[1].lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span):
             return None
         k = bisect_left(self.org_starts, m.start)
-        recent = [(name, kind) for start, name, kind in self.orgs[:k] if m.start - start <= RECENT_CHARS]
+        recent = [(name, kind) for _, name, kind in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS):k]]
         same = [name for name, kind in recent if kind == span[1].lemma_.lower()]  # "la société" → "la société Pronto"
         if same:
             return same[-1]
@@ -387,7 +388,7 @@ class People:
         return last[1] if last else None
 
 
-M_DE = {"de", "du", "des", "d'", "d’", "l'", "l’"}
+M_DE = DE | {"l'", "l’"}
 COMMON_CAPITALISED = {"État", "Etat", "République"}
 ORGANISATION_NOUNS = {"association", "ong", "syndicat", "club", "collectif", "fédération", "entreprise", "société",
                       "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur",
@@ -406,7 +407,7 @@ def _gender(doc, tok) -> str:
 
 
 ARTICLE_GENDER = {"le": "Masc", "la": "Fem", "un": "Masc", "une": "Fem", "du": "Masc", "au": "Masc",
-                  "son": "", "sa": "Fem", "ce": "Masc", "cet": "Masc", "cette": "Fem"}
+                  "sa": "Fem", "ce": "Masc", "cet": "Masc", "cette": "Fem"}
 
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7}(?: \d{1,3})?)\)")
