@@ -195,3 +195,23 @@ def test_an_incise_verb_read_as_a_participle_or_left_untagged_is_a_cue(nlp, text
 ])
 def test_objects_after_whom_they_are_asked_of_questions_and_a_clause_before_a_colon(nlp, text, claims):
     assert [claim for claim, *_ in frames(nlp, text)] == claims
+
+
+@pytest.mark.parametrize("text, cue, speaker", [
+    # the tagger reads these incise verbs as a proper noun or an adjective
+    ("La récolte s'annonce faible. « Les prix vont monter de dix pour cent », anticipe un négociant bordelais.",
+     "anticipe", "un négociant"),
+    ("« On nous a prévenus à minuit, sans aucune solution », raconte-t-elle.", "raconte-t-elle", "elle"),
+])
+def test_an_incise_verb_the_tagger_misreads_is_still_the_cue(nlp, text, cue, speaker):
+    claim, found, speakers, _ = frames(nlp, text)[-1]
+    assert found == cue and speakers[0].startswith(speaker)
+
+
+def test_pour_x_with_its_acronym_or_a_complement_before_the_comma(nlp):
+    text = "Le titre est historique. Pour la Fédération française de voile (FFV), ce succès arrive à point nommé."
+    assert frames(nlp, text) == [("ce succès arrive à point nommé", "Pour", ["FFV"], INDIRECT)]
+    text = ("L'amende est lourde. Pour l'avocate spécialisée en droit du travail Claire Mounier, cette décision"
+            " « fera date ».")
+    [(claim, cue, speakers, _)] = frames(nlp, text)
+    assert (claim, cue, speakers) == ("cette décision « fera date", "Pour", ["Claire Mounier"])

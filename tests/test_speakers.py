@@ -199,3 +199,67 @@ def test_a_pronoun_after_selon_in_the_sentence_of_a_subject_is_that_subject(nlp)
 def test_the_name_after_the_comma_wins_over_one_inside_the_complement(nlp):
     text = "Le ministre délégué chargé de l'Espace, Hugo Marsal, a salué « une réussite »."
     assert [who for _, who in speakers(nlp, text)] == ["Hugo Marsal"]
+
+
+# -- descriptions and organisations (issue 12, the errors of the dev blind sets, in new words) --
+
+def test_a_description_is_about_its_noun_not_the_adjective_before_it(nlp):
+    text = ("« Les prix vont encore grimper », prévient Sandrine Ollier, boulangère à Dijon. Le premier syndicat"
+            " de boulangers, la CNBPF, réclame une aide d'urgence.")
+    assert speaker_of(nlp, text, "Le premier syndicat de boulangers") == "CNBPF"
+
+
+def test_a_group_description_runs_into_the_name_after_it(nlp):
+    text = ("La ligne sera fermée tout l'été. Le collectif d'usagers Trains Vivants dénonce « un abandon"
+            " pur et simple ».")
+    assert [who for _, who in speakers(nlp, text)] == ["Trains Vivants"]
+
+
+def test_an_organisation_noun_is_the_company_named_before_even_one_called_a_person(nlp):
+    text = ("Les repas sont livrés par la société Gastrelle depuis 2020. Dans un communiqué, l'entreprise"
+            " conteste avoir livré des produits avariés.")
+    assert speaker_of(nlp, text, "l'entreprise") == "Gastrelle"
+
+
+def test_an_organisation_noun_prefers_the_organisation_that_heads_the_clause(nlp):
+    text = ("Veolia a annoncé son intention de faire appel devant le Conseil d'État. Dans un courriel,"
+            " la société dit contester « l'ensemble des griefs ».")
+    assert speaker_of(nlp, text, "la société") == "Veolia"
+
+
+def test_an_acronym_the_tagger_missed_is_an_organisation(nlp):
+    text = ("« Les agents sont à bout », témoigne Julien Perrot, délégué de FO-Territoriaux dans le Var."
+            " Selon le syndicat, 300 postes restent vacants.")
+    assert speaker_of(nlp, text, "le syndicat") == "FO-Territoriaux"
+
+
+def test_a_role_named_only_later_is_that_person(nlp):
+    text = ("Le maire a annoncé mardi la fermeture du gymnase. « La sécurité des enfants passe avant tout »,"
+            " a-t-il déclaré. L'opposition rappelle que le maire, Gérard Vasseur, avait promis sa rénovation.")
+    assert speaker_of(nlp, text, "Le maire") == "Gérard Vasseur"
+
+
+def test_a_possessive_description_is_not_the_possessor(nlp):
+    text = ("« J'ai joué sans réfléchir », a reconnu Léa Fontaine après la finale. Son entraîneur a estimé que"
+            " la saison restait réussie.")
+    assert speaker_of(nlp, text, "Son entraîneur") != "Léa Fontaine"
+
+
+def test_a_name_apposed_after_a_long_complement_is_the_speaker(nlp):
+    text = ("La joueuse a été sacrée dimanche. Son entraîneur depuis ses débuts, le maître international"
+            " Ivan Petrek, a salué « un travail de longue haleine ».")
+    assert speaker_of(nlp, text, "Son entraîneur") == "Ivan Petrek"
+
+
+def test_the_gender_of_a_name_comes_from_its_first_name_before_a_noun_of_its_complement(nlp):
+    text = ("Pour l'avocate spécialisée en droit du travail Claire Mounier, cette décision « fera date »."
+            " Elle estime que d'autres entreprises seront visées.")
+    assert speaker_of(nlp, text, "Elle") == "Claire Mounier"
+    assert speaker_of(nlp, text, "l'avocate") == "Claire Mounier"
+
+
+def test_a_pronoun_the_engine_tied_to_an_organisation_is_the_person_named_since(nlp):
+    text = ("Le Bureau de recherches géologiques (BRGM) surveille la falaise. « Le risque d'effondrement est"
+            " réel », a déclaré à la presse un géologue du bureau, Aroun Tiwari. Il a prévenu que la route"
+            " resterait fermée.")
+    assert speaker_of(nlp, text, "Il") == "Aroun Tiwari"

@@ -16,6 +16,7 @@ from glose.lexicon import PREP_POUR, Lexicon
 from glose.suggest import mentions as M
 from glose.suggest.context import CLOSING_MARKS, DAYS, QUE, Ctx, is_infinitive, prev_char
 from glose.suggest.quotes import Quote
+from glose.vocabulary import PER
 
 # Verbs that report speech whenever they are inverted after a comma, whatever
 # follows (others need a plausible speaker: "a poursuivi son offensive").
@@ -175,8 +176,8 @@ def _incise_verb(ctx: Ctx, i: int, i0: int) -> tuple[str, int] | None:
         k -= 1  # "a", "a-t-il", "ont", "s'enthousiasme"
     if k - 2 < i0 or doc[k - 1].text != "," or doc[k - 2].text not in CLOSING_MARKS:
         return None
-    if tok.pos_ != "VERB" and k == i:
-        return None  # a noun or adjective counts only after an auxiliary: "a-t-il répété" read as ADJ
+    if tok.pos_ != "VERB" and k == i and not _misread_incise(doc, i):
+        return None  # a noun or adjective counts after an auxiliary: "a-t-il répété" read as ADJ
     return tok.lemma_.lower(), i + 1
 
 
@@ -227,8 +228,13 @@ def _pour_cue(ctx: Ctx, i: int, i1: int) -> bool:
     # then, before the comma, the name's tail the parse left out ("Anne-Sophie Le Guennec"), an adverb
     # ("pour lui désormais,"), or a complement ("l'avocate spécialisée en droit du numérique Claire Dumontet,")
     comma = next((j for j in range(end, min(i1, end + 12)) if doc[j].text == "," or doc[j].is_punct
-                  and doc[j].text not in {"-", "'", "’"}), None)
-    return comma is not None and doc[comma].text == "," and not any(ctx.verbal[j] for j in range(end, comma))
+                  and doc[j].text not in {"-", "'", "’", "(", ")"}), None)  # "Pour la Fédération (FFE),"
+    if comma is None or doc[comma].text != ",":
+        return False
+    # no verb before the comma, but for a participle in the name's complement ("l'avocate
+    # spécialisée en droit du numérique Claire Dumontet,")
+    named = any(doc[j].ent_type_ == PER for j in range(end, comma))
+    return named or not any(ctx.verbal[j] for j in range(end, comma))
 
 
 def que_after(ctx: Ctx, ce: int, i1: int) -> int | None:
@@ -247,8 +253,18 @@ def que_after(ctx: Ctx, ce: int, i1: int) -> int | None:
     return None
 
 
-INCISE_TAGS = {"VERB", "ADJ", "NOUN", "X"}
-"""What the tagger calls the verb of an incise (« … », a-t-il répété: ADJ; s'agace-t-elle: X)."""
+INCISE_TAGS = {"VERB", "ADJ", "NOUN", "X", "PROPN"}
+"""What the tagger calls the verb of an incise (« … », a-t-il répété: ADJ; s'agace-t-elle: X;
+anticipe un courtier: PROPN)."""
+
+
+def _misread_incise(doc, i: int) -> bool:
+    """A lower-case word the tagger did not call a verb, right after « … », and followed
+    by an inverted subject ("raconte-t-elle") or by its subject ("anticipe un courtier")."""
+    if i + 1 >= len(doc) or not doc[i].text.islower():
+        return False
+    after = doc[i + 1]
+    return after.text.startswith("-") or after.pos_ in ("DET", "PROPN")
 INCISE_REACH = 6
 """Tokens after « …», at most, to an incise's verb (auxiliaries and a-t-il between)."""
 

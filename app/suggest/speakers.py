@@ -36,7 +36,7 @@ TITLES = ("M.", "Mme", "Mlle", "Me", "Dr", "Pr", "Mgr")
 RECENT_CHARS = 1200
 """How far back a definite description looks for the person it stands for."""
 _APPOS_AFTER = re.compile(
-    r"(?:\s+(?:à|de|du|des|d'|d’|au|aux|en|chez|chargée?s?|déléguée?s?)\s*[^,.;:«»()\n]{1,60}?)?"
+    r"(?:\s+(?:à|de|du|des|d'|d’|au|aux|en|chez|depuis|chargée?s?|déléguée?s?)\s*[^,.;:«»()\n]{1,60}?)?"
     # "L'adjoint à l'urbanisme", "le ministre délégué à la Mer", "la vice-présidente … chargée de la culture"
     r"(?:\s*\([^()\n]{1,40}\))?"  # "(FEI)"
     r"\s*,\s*(?:(?:M\.|Mme|Mlle|Me|Dr|Pr|Mgr)\s+)?")
@@ -85,6 +85,8 @@ class People:
         for ent in doc.ents:
             if ent.label_ != PER and (ent[0].text not in TITLES or len(ent) < 2):  # "Dr Claire Aubignac", tagged MISC
                 continue
+            if _kind(doc, ent.start) in ORGANISATION_NOUNS:
+                continue  # "la société Restaval", tagged PER
             end = ent.end_char
             while end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "-"):
                 end += 1  # "Ban Ki-" + "moon": the entity stopped inside a word
@@ -115,8 +117,14 @@ class People:
         # person the tagger called ORG ("la Néerlandaise Femke Dijkstra"), and acronyms
         # defined in parentheses ("la Commission nationale … (CNIL)").
         orgs = [(ent.start_char, ent.text, _kind(doc, ent.start)) for ent in doc.ents if ent.label_ == ORG
-                and not any(word in lex.first_names or word in by_surname for word in ent.text.split())
-                and not (ent.end < len(doc) and doc[ent.end].pos_ == "PROPN")]  # a name cut short
+                and ent.text.split()[0] not in lex.first_names  # not "Air France": France is a first name too
+                and not any(by_surname.get(word, ent.text) != ent.text for word in ent.text.split())
+                and not (ent.end < len(doc) and doc[ent.end].pos_ == "PROPN")  # a name cut short
+                or _kind(doc, ent.start) in ORGANISATION_NOUNS]  # whatever the tagger called it
+        # Organisations that head a clause: "la société" after "Pronto a annoncé … devant
+        # le Conseil d'État" is Pronto.
+        self.org_subjects = {ent.start_char for ent in doc.ents
+                             if any(t.dep_.startswith("nsubj") for t in ent) or ent[0].is_sent_start}
         self.acronyms: list[tuple[int, int, str]] = []  # (paren start, paren end, acronym)
         for match in _ACRONYM.finditer(self.text):
             self.acronyms.append((match.start(), match.end(), match.group(1)))
@@ -126,6 +134,17 @@ class People:
             # the phrase the acronym stands for: "… par la Commission nationale de l'informatique (CNIL)"
             head = next((t for t in tokens[begin:] if t.pos_ in ("NOUN", "PROPN")), None)
             orgs.append((match.start(), match.group(1), head.lemma_.lower() if head is not None else ""))
+        named = {start for start, _, _ in orgs} | {start + 1 for start, _, _ in self.acronyms}
+        for tok in doc:  # an acronym the tagger missed or called a place: "de FO-Justice", "l'US Grenelle"
+            if not _CAPITALS.fullmatch(tok.text) or tok.idx in named or tok.ent_iob_ == "I" or tok.ent_type_ == PER:
+                continue
+            end = tok.i + 1
+            while tok.ent_iob_ == "B" and end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            while end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ \
+                    and doc[end + 1].text[:1].isupper():
+                end += 2  # "FO" + "-" + "Justice"
+            orgs.append((tok.idx, doc[tok.i:end].text, _kind(doc, tok.i)))
         self.orgs = sorted(orgs)
         self.org_starts = [start for start, _, _ in self.orgs]
         self.persons = [(s, e, by_surname.get(n, n)) for s, e, n in self.persons]
@@ -146,9 +165,10 @@ class People:
             title = self.text[max(0, start - 5):start].split()[-1:]
             heads = self._apposed_heads(start, end)
             self.roles += [(start, head.lemma_.lower(), name) for head in heads]
-            shown = [_gender(doc, head) for head in heads] + [GENDER_OF_TITLE.get(title[0], "") if title else "",
-                                                                self._agreement(end),
-                                                                lex.first_names.get(name.split()[0], "")]
+            # A title or a first name says it best; the article of the noun before the name
+            # may belong to its complement ("l'avocate spécialisée en droit du numérique X").
+            shown = [GENDER_OF_TITLE.get(title[0], "") if title else "", lex.first_names.get(name.split()[0], ""),
+                     *(_gender(doc, head) for head in heads), self._agreement(end)]
             if name not in self.gender and any(shown):  # the first evidence the text gives
                 self.gender[name] = next(g for g in shown if g)
         self.spoken += [(start, name) for start, _, name in self.roles]  # "le cycliste Romain Bardet"
@@ -250,19 +270,50 @@ class People:
         surname = _without_title(words.strip()).split()
         if len(surname) == 1 and surname[0] in self.surnames:  # "Dijkstra": "la Néerlandaise Femke Dijkstra"
             return self.surnames[surname[0]]
-        for start, _, name in self._persons_in(m.end, m.end + 30):  # "le délégué syndical Marc Oury"
+        for start, _, name in self._persons_in(m.end, m.end + 60):  # "le délégué syndical Marc Oury"
             between = self.text[m.end:start]
-            if len(between.split()) <= 2 and not any(c in between for c in ",.;:«»\n"):
-                return name
+            if len(between.split()) <= 6 and not any(c in between for c in ",.;:«»()\n") \
+                    and not _COMPLEMENT_END.search(between) and not self._finite_verb(m.end, start):
+                return name  # "l'avocate spécialisée en droit du numérique Claire Dumontet", not "chargé de l'Espace"
         after = _APPOS_AFTER.match(self.text, m.end)
         if after:  # "Son avocat, Me Antoine Vey, a annoncé"
             apposed = self._persons_in(m.end, after.end() + 1)
             if apposed:  # the name right after the comma, not one inside the complement ("chargé de l'Espace")
                 return apposed[-1][2]
+            for start, _, name in self._persons_in(after.end(), after.end() + 40):
+                between = self.text[after.end():start]  # ", le maître international Pavel Hruby"
+                if len(between.split()) <= 4 and not any(c in between for c in ",.;:«»()\n"):
+                    return name
+            group = self._apposed_organisation(m, after.end())
+            if group:
+                return group
             named = _NAME.match(self.text, after.end())  # a name spaCy did not tag
             if named and (after.end() > m.end + 2 or named.group(0).count(" ") >= 1):
                 return named.group(0)
         return self._acronym_after(m) or self._named_group(m) or self._group_named_before(m) or self._described(m)
+
+    def _finite_verb(self, start: int, end: int) -> bool:
+        span = self.doc.char_span(start, end, alignment_mode="contract")
+        return span is not None and any(t.pos_ in ("VERB", "AUX") and "Part" not in t.morph.get("VerbForm", [])
+                                        for t in span)
+
+    def _apposed_organisation(self, m: Mention, at: int) -> str | None:
+        """"Le premier syndicat de pharmaciens, la FSPF, dénonce": the organisation a
+        group's description is set beside."""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        head = _head_noun(span) if span is not None and len(span) > 1 else None
+        if head is None or head.lemma_.lower() not in self.groups | ORGANISATION_NOUNS:
+            return None
+        after = self.doc.char_span(at, min(len(self.text), at + 80), alignment_mode="expand")
+        if after is None or not len(after):
+            return None
+        k = 1 if after[0].pos_ == "DET" and len(after) > 1 else 0
+        if not after[k].text[:1].isupper() or after[k].ent_iob_ != "B" or after[k].ent_type_ == PER:
+            return None
+        end = k + 1
+        while end < len(after) and after[end].ent_iob_ == "I":
+            end += 1
+        return after[k:end].text
 
     def _acronym_after(self, m: Mention) -> str | None:
         """"l'Institut national de recherche pour l'agriculture, l'alimentation et
@@ -286,16 +337,31 @@ class People:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or len(span) < 2:
             return None
-        head = next((t for t in span if t.pos_ == "NOUN"), None)
+        # The name may run past the mention: "L'ONG Transport" + "& Environment", or
+        # follow it ("l'association de supporters" + "Les Gabarres").
+        doc, end = self.doc, span.end
+        if end + 2 < len(doc) and doc[end].lower_ in M_DE and doc[end + 1].text.islower() \
+                and doc[end + 1].pos_ in ("NOUN", "ADJ") and doc[end + 2].ent_iob_ == "B":
+            end += 2  # "Le collectif" + "d'usagers" + "Trains Vivants"
+        if end < len(doc) and doc[end].ent_iob_ == "B" and doc[end].ent_type_ != PER and doc[end].text[:1].isupper():
+            end += 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        span = doc[span.start:end]
+        head = _head_noun(span)
         if head is None or head.lemma_.lower() not in self.groups:
             return None
         k = len(span)
-        while k > 0 and span[k - 1].text[:1].isupper() and span[k - 1].i > head.i:
-            k -= 1
+        while k > 0 and (span[k - 1].text[:1].isupper() or span[k - 1].ent_iob_ == "I") and span[k - 1].i > head.i:
+            k -= 1  # the name, with the small words inside it ("Transport & Environment", "Coursiers unis")
+        while k < len(span) and not span[k].text[:1].isupper():
+            k += 1  # but it starts with a capital: "le ministère" + "de l'Intérieur" is no name
         if k == len(span) or span[k - 1].pos_ in ("DET", "ADP") or span[k - 1].lower_ in M_DE:
             return None
         if any(t.text[:1].isupper() for t in span[1:k]):
             return None  # "le Comité international de la Croix-Rouge" is one name
+        if any(t.lemma_.lower() in self.groups for t in span[1:k] if t.i > head.i):
+            return None  # "la direction du groupe Aciéries Nordet": a part of it speaks
         return span[k:].text
 
     def _group_named_before(self, m: Mention) -> str | None:
@@ -304,13 +370,18 @@ class People:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or not 2 <= len(span) <= 3 or span[0].lower_ not in ("le", "la", "l'", "l’"):
             return None
-        if span[1].lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span):
+        head = _head_noun(span)
+        if head is None or head.lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span):
             return None
         k = bisect_left(self.org_starts, m.start)
         recent = [(name, kind) for _, name, kind in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS):k]]
-        same = [name for name, kind in recent if kind == span[1].lemma_.lower()]  # "la société" → "la société Pronto"
+        same = [name for name, kind in recent if kind == head.lemma_.lower()]  # "la société" → "la société Pronto"
         if same:
             return same[-1]
+        subjects = [name for start, name, _ in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS // 4):k]
+                    if start in self.org_subjects]
+        if subjects:
+            return subjects[-1]
         if recent and m.start - self.orgs[k - 1][0] <= RECENT_CHARS // 2:
             return recent[-1][0]
         return None
@@ -335,8 +406,8 @@ class People:
             for start, _, person in reversed(self.persons[:k]):
                 if m.start - start > RECENT_CHARS // 2 or start < found:
                     break
-                if self.gender.get(person) == wanted:
-                    return person
+                if self.gender.get(person, "" if known else wanted) == wanted:
+                    return person  # (of unknown gender, when the engine's antecedent is no person)
         return name
 
     def _persons_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -353,8 +424,7 @@ class People:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or not len(span) or span[0].lower_ not in _DEFINITE:
             return None
-        head = next((t for t in span[1:] if t.pos_ in ("NOUN", "PROPN", "ADJ")
-                     or t.i == span[0].i + 1 and t.pos_ == "VERB"), None)  # "le prévenu" read as a verb
+        head = _head_noun(span)
         if head is not None and span[0].lower_ in _POSSESSIVE and head.lemma_.lower() not in self.person_nouns \
                 and head.lemma_.lower() not in self.groups:  # "selon ses calculs": the person's own
             last = max(((position, name) for position, name in self.spoken
@@ -385,14 +455,21 @@ class People:
 
         last = max(((position, name) for position, name in self.spoken
                     if m.start - reach < position < m.start and fits(name)), default=None)
-        return last[1] if last else None
+        if last and span[0].lower_ not in _POSSESSIVE:  # "son entraîneur" is not the one he trains
+            return last[1]
+        # No one before it: the person the text names with that role later ("Le maire a
+        # annoncé …" … "Jean-Claude Perrin, maire de la ville,").
+        return next((name for position, role, name in self.roles
+                     if position > m.start and role in (lemma, word) and fits(name)), None)
 
 
 M_DE = DE | {"l'", "l’"}
 COMMON_CAPITALISED = {"État", "Etat", "République"}
 ORGANISATION_NOUNS = {"association", "ong", "syndicat", "club", "collectif", "fédération", "entreprise", "société",
                       "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur",
-                      "autorité", "compagnie", "commission", "union", "fondation", "banque", "mutuelle", "office"}
+                      "autorité", "compagnie", "commission", "union", "fondation", "banque", "mutuelle", "office",
+                      "exploitant", "gestionnaire", "fabricant", "laboratoire", "plateforme", "enseigne", "firme",
+                      "distributeur", "transporteur", "coopérative"}
 """Heads of a description that stands for the organisation named just before ("l'ONG")."""
 """Common nouns French writes with a capital: no name in "le procureur de la République"."""
 GENDER_OF_TITLE = {"M.": "Masc", "Mme": "Fem", "Mlle": "Fem"}
@@ -410,6 +487,10 @@ ARTICLE_GENDER = {"le": "Masc", "la": "Fem", "un": "Masc", "une": "Fem", "du": "
                   "sa": "Fem", "ce": "Masc", "cet": "Masc", "cette": "Fem"}
 
 
+_COMPLEMENT_END = re.compile(r"(?:^|\s)(?:de|du|des|d'|d’|l'|l’|le|la|les|à|au|aux|en|pour|par|sur)\s*$")
+"""Text before a name that makes the name a complement, not the mention's person."""
+_CAPITALS = re.compile(r"[A-Z][A-Z0-9]{1,7}(?:-[A-Z][a-zé]+)?")
+"""A word in capitals ("FDSEA", "FO-Justice"): an organisation's acronym."""
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7}(?: \d{1,3})?)\)")
 """An acronym defined in parentheses: "(CNIL)", "(Inrae)", "(UPE 13)"."""
 
@@ -422,10 +503,26 @@ def _kind(doc, i: int) -> str:
     return doc[k].lemma_.lower() if k >= 0 and doc[k].pos_ == "NOUN" else ""
 
 
+def _head_noun(span):
+    """The noun a description is about, after its determiner: "le premier syndicat de
+    pharmaciens" is a syndicat, "le grand maître" a maître; "la leader" and "le prévenu",
+    which the tagger reads as verbs, are nouns there; "le Nantais" is its own head."""
+    first = span[0].i + 1
+    for tok in span[1:]:
+        if tok.pos_ == "NOUN" or tok.i == first and tok.pos_ == "VERB":
+            return tok
+        if tok.pos_ not in ("ADJ", "NUM") or tok.text[:1].isupper():
+            break
+    return next((t for t in span[1:] if t.pos_ in ("NOUN", "PROPN", "ADJ")), None)
+
+
 def _phrase_start(doc, k: int) -> int:
     """The first token of the phrase that ends before token ``k`` (after the last
-    sentence mark, comma or verb)."""
+    sentence mark, comma, verb, conjunction, pronoun, name or noun phrase: "L'élue Valérie
+    Sanchez rappelle que le maire, Jean-Claude Perrin" gives "le maire")."""
     a = k
-    while a > 0 and not (doc[a - 1].is_punct or doc[a - 1].pos_ in ("VERB", "AUX")):
+    while a > 0 and not (doc[a - 1].is_punct or doc[a - 1].pos_ in ("VERB", "AUX", "SCONJ", "PRON")
+                         or doc[a - 1].ent_type_ == PER
+                         or doc[a].pos_ == "DET" and doc[a - 1].pos_ == "NOUN"):  # "à la presse" + "un responsable"
         a -= 1
     return a
