@@ -82,6 +82,31 @@ Every set at b81b55b (frame F1: claim, cue and source all right):
     blind4  0.934      0.954     0.947     0.832      0.876
     blind5  0.926      0.912     0.916     0.748      0.831
 
+After blind5 was studied, the speaker stage was reworked (descriptions read by their
+noun, group names after the mention, organisation nouns and acronyms, roles named later,
+possessives, gender from first names; 60feb22), and one more blind set was scored once:
+
+- ``gold_blind6.jsonl`` (11 records, 76 paragraphs, 131 claims; a rail strike, a
+  university reform, a drought order, a festival, a cyber-attack, fishing quotas, a
+  factory closure, an urban project, a scientific study, a diplomatic visit, floods),
+  committed at de2294c, scored at 60feb22 (its writer's report quoted none of it):
+
+            claims P / R / F1        cues F1  mention          identity        frame F1
+    blind6  0.960 / 0.924 / 0.942    0.938    0.959            0.810 (98/121)  0.872
+
+Claims, mention and frame F1 meet issue 12's targets there; identity (0.85) does not,
+though it is up from 0.75-0.77 on the earlier fresh sets. Every set at 60feb22:
+
+            claim F1   cues F1   mention   identity   frame F1
+    dev     0.992      0.991     1.000     0.983      0.992
+    test    0.970      0.923     0.969     0.969      0.879
+    blind   0.914      0.923     0.956     0.911      0.843
+    blind2  0.976      0.968     0.976     0.863      0.945
+    blind3  0.965      0.965     1.000     0.944      0.942
+    blind4  0.938      0.963     0.974     0.939      0.905
+    blind5  0.936      0.926     0.936     0.844      0.858
+    blind6  0.942      0.938     0.959     0.810      0.872
+
 Every split goes through ``app.nlp.parse_one``, as imports do.
 """
 from __future__ import annotations
@@ -103,11 +128,13 @@ FLOORS = {  # split: (claim F1, cue F1, source mention accuracy, speaker identit
     "blind": (0.89, 0.89, 0.93, 0.87, 0.80),
     "blind2": (0.95, 0.94, 0.95, 0.81, 0.92),
     "blind3": (0.94, 0.94, 0.97, 0.89, 0.91),
-    "blind4": (0.91, 0.93, 0.92, 0.80, 0.85),
-    "blind5": (0.90, 0.88, 0.89, 0.72, 0.80),
+    "blind4": (0.91, 0.93, 0.94, 0.90, 0.87),
+    "blind5": (0.91, 0.90, 0.91, 0.82, 0.83),
+    "blind6": (0.92, 0.91, 0.93, 0.78, 0.84),
 }
 FILES = {"dev": "gold_independent_dev", "test": "gold_independent_test", "blind": "gold_blind",
-         "blind2": "gold_blind2", "blind3": "gold_blind3", "blind4": "gold_blind4", "blind5": "gold_blind5"}
+         "blind2": "gold_blind2", "blind3": "gold_blind3", "blind4": "gold_blind4", "blind5": "gold_blind5",
+         "blind6": "gold_blind6"}
 
 
 def _report(nlp, split: str):
@@ -125,7 +152,7 @@ def test_independent_gold_files_are_consistent():
     from glose.textnorm import normalize
 
     for split, size in (("dev", 25), ("test", 15), ("blind", 50), ("blind2", 11), ("blind3", 12), ("blind4", 12),
-                        ("blind5", 10)):
+                        ("blind5", 10), ("blind6", 11)):
         records = [json.loads(x) for x in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         assert len(records) == size
         for rec in records:
