@@ -263,3 +263,23 @@ def test_a_pronoun_the_engine_tied_to_an_organisation_is_the_person_named_since(
             " réel », a déclaré à la presse un géologue du bureau, Aroun Tiwari. Il a prévenu que la route"
             " resterait fermée.")
     assert speaker_of(nlp, text, "Il") == "Aroun Tiwari"
+
+
+def test_a_company_noun_is_the_firm_introduced_however_far_back(nlp):
+    filler = " ".join(["Les salariés ont appris la nouvelle en réunion, sans aucune explication préalable."] * 16)
+    text = (f"Le groupe Tressane a annoncé mardi la fermeture de son usine de Vesoul. {filler} Interrogée,"
+            " l'entreprise affirme vouloir « accompagner chaque salarié ».")
+    assert speaker_of(nlp, text, "l'entreprise") == "Tressane"
+
+
+def test_an_organisation_the_tagger_did_not_name_after_its_noun(nlp):
+    text = ("« Il faut agir maintenant », lance Aline Morvan, porte-parole du collectif Sauvons les haies."
+            " Le collectif réclame un moratoire sur les arrachages.")
+    assert speaker_of(nlp, text, "Le collectif").startswith("Sauvons")
+
+
+def test_a_role_with_a_participle_before_the_name(nlp):
+    text = ("Le secrétaire d'État chargé de la Mer, Yves Kerguelen, a reçu les pêcheurs lundi. « Nous sommes à"
+            " bout », a déclaré l'armateur Loïc Gourvennec. Le secrétaire d'État a promis de réunir les"
+            " armateurs avant la fin du mois.")
+    assert speaker_of(nlp, text, "Le secrétaire d'État") == "Yves Kerguelen"

@@ -145,7 +145,15 @@ class People:
                     and doc[end + 1].text[:1].isupper():
                 end += 2  # "FO" + "-" + "Justice"
             orgs.append((tok.idx, doc[tok.i:end].text, _kind(doc, tok.i)))
+        for tok in doc:  # a name after an organisation noun the tagger did not tag: "le collectif Sauvons les abeilles"
+            if tok.lemma_.lower() in ORGANISATION_NOUNS and tok.i + 1 < len(doc) and not doc[tok.i + 1].ent_type_ \
+                    and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].idx not in named:
+                end = tok.i + 2
+                while end < len(doc) and doc[end].text[:1].isupper() and not doc[end].is_sent_start:
+                    end += 1
+                orgs.append((doc[tok.i + 1].idx, doc[tok.i + 1:end].text, tok.lemma_.lower()))
         self.orgs = sorted(orgs)
+        self.org_names = {name for _, name, _ in self.orgs}
         self.org_starts = [start for start, _, _ in self.orgs]
         self.persons = [(s, e, by_surname.get(n, n)) for s, e, n in self.persons]
         self.starts = [s for s, _, _ in self.persons]
@@ -292,6 +300,13 @@ class People:
                 return named.group(0)
         return self._acronym_after(m) or self._named_group(m) or self._group_named_before(m) or self._described(m)
 
+    def _speakerish(self, phrase: str) -> bool:
+        """Does this phrase (a mention's text) name someone who may speak: its first noun
+        a speaker or group noun ("la préfecture des Hautes-Alpes", "les syndicats")?"""
+        words = phrase.lower().replace("'", "' ").replace("’", "’ ").split()
+        return any(w in self.person_nouns or w in self.groups or w in ORGANISATION_NOUNS
+                   or w.rstrip("s") in self.person_nouns or w.rstrip("s") in self.groups for w in words[:3])
+
     def _finite_verb(self, start: int, end: int) -> bool:
         span = self.doc.char_span(start, end, alignment_mode="contract")
         return span is not None and any(t.pos_ in ("VERB", "AUX") and "Part" not in t.morph.get("VerbForm", [])
@@ -375,9 +390,12 @@ class People:
             return None
         k = bisect_left(self.org_starts, m.start)
         recent = [(name, kind) for _, name, kind in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS):k]]
-        same = [name for name, kind in recent if kind == head.lemma_.lower()]  # "la société" → "la société Pronto"
+        # the last organisation introduced by the same noun, however far ("la société" →
+        # "la société Pronto"; a firm is a firm: "l'entreprise" → "le groupe Valmonde")
+        wanted = _sort_of(head.lemma_.lower())
+        same = next((name for _, name, kind in reversed(self.orgs[:k]) if _sort_of(kind) == wanted), None)
         if same:
-            return same[-1]
+            return same
         subjects = [name for start, name, _ in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS // 4):k]
                     if start in self.org_subjects]
         if subjects:
@@ -399,6 +417,8 @@ class People:
                 self._name(Mention(found, found + len(m.canonical), m.label), depth + 1) or m.canonical)
         wanted = PRONOUN_GENDER.get(self.text[m.start:m.end].lower().lstrip("-"), "")
         known = self.gender.get(name or "", "")
+        if m.canonical and name not in self.names and name not in self.org_names and not self._speakerish(name):
+            found = -1  # the engine's antecedent is no speaker at all ("les diptères")
         if wanted and depth == 0 and (known and known != wanted or name not in self.names):
             # the engine's antecedent cannot be it (another gender, or no person): the last
             # person of the pronoun's gender named since, if any
@@ -469,7 +489,7 @@ ORGANISATION_NOUNS = {"association", "ong", "syndicat", "club", "collectif", "f�
                       "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur",
                       "autorité", "compagnie", "commission", "union", "fondation", "banque", "mutuelle", "office",
                       "exploitant", "gestionnaire", "fabricant", "laboratoire", "plateforme", "enseigne", "firme",
-                      "distributeur", "transporteur", "coopérative"}
+                      "distributeur", "transporteur", "coopérative", "organisme"}
 """Heads of a description that stands for the organisation named just before ("l'ONG")."""
 """Common nouns French writes with a capital: no name in "le procureur de la République"."""
 GENDER_OF_TITLE = {"M.": "Masc", "Mme": "Fem", "Mlle": "Fem"}
@@ -495,9 +515,20 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7}(?: \d{1,3})?)\)")
 """An acronym defined in parentheses: "(CNIL)", "(Inrae)", "(UPE 13)"."""
 
 
+FIRMS = {"entreprise", "société", "groupe", "compagnie", "firme", "constructeur", "opérateur", "exploitant",
+         "fabricant", "laboratoire", "enseigne", "distributeur", "transporteur", "plateforme"}
+"""Organisation nouns that all name a company."""
+
+
+def _sort_of(noun: str) -> str:
+    return "entreprise" if noun in FIRMS else noun
+
+
 def _kind(doc, i: int) -> str:
     """The noun that introduces the name at token ``i`` ("la société Pronto"), or ""."""
     k = i - 1
+    if k >= 0 and doc[k].lower_ in ORGANISATION_NOUNS:
+        return doc[k].lower_  # whatever the tagger called it ("du collectif" read as an adjective)
     while k >= 0 and doc[k].pos_ == "ADJ":
         k -= 1
     return doc[k].lemma_.lower() if k >= 0 and doc[k].pos_ == "NOUN" else ""
@@ -516,12 +547,18 @@ def _head_noun(span):
     return next((t for t in span[1:] if t.pos_ in ("NOUN", "PROPN", "ADJ")), None)
 
 
+_CHARGED = {"chargé", "chargée", "délégué", "déléguée"}
+"""Participles inside a role: "le secrétaire d'État chargé de la Mer"."""
+
+
 def _phrase_start(doc, k: int) -> int:
     """The first token of the phrase that ends before token ``k`` (after the last
     sentence mark, comma, verb, conjunction, pronoun, name or noun phrase: "L'élue Valérie
     Sanchez rappelle que le maire, Jean-Claude Perrin" gives "le maire")."""
     a = k
-    while a > 0 and not (doc[a - 1].is_punct or doc[a - 1].pos_ in ("VERB", "AUX", "SCONJ", "PRON")
+    while a > 0 and not (doc[a - 1].is_punct or doc[a - 1].pos_ in ("AUX", "SCONJ", "PRON")
+                         or doc[a - 1].pos_ == "VERB" and not (doc[a - 1].lower_ in _CHARGED and a > 1
+                                                               and doc[a - 2].pos_ in ("NOUN", "PROPN"))
                          or doc[a - 1].ent_type_ == PER
                          or doc[a].pos_ == "DET" and doc[a - 1].pos_ == "NOUN"):  # "à la presse" + "un responsable"
         a -= 1
