@@ -283,3 +283,17 @@ def test_a_role_with_a_participle_before_the_name(nlp):
             " bout », a déclaré l'armateur Loïc Gourvennec. Le secrétaire d'État a promis de réunir les"
             " armateurs avant la fin du mois.")
     assert speaker_of(nlp, text, "Le secrétaire d'État") == "Yves Kerguelen"
+
+
+def test_a_pronoun_is_the_person_heading_the_previous_sentence_not_an_older_speaker(nlp):
+    from glose.lexicon import shipped
+    from glose.suggest.frames import Mention
+    from glose.suggest.speakers import People
+
+    text = ("« Les chiffres sont solides », observe le chercheur Paul Garnier. Le ministre de l'Environnement,"
+            " Louis Berthelot, s'est rendu sur place mercredi. Il a promis un plan d'ici l'été.")
+    people = People(parse_one(nlp, text), shipped())
+    at = text.index("Il a promis")
+    # the engine tied "Il" to the last speaker; the minister heads the sentence since
+    pronoun = Mention(at, at + 2, canonical="Paul Garnier")
+    assert people.speaker(pronoun).canonical == "Louis Berthelot"

@@ -419,6 +419,14 @@ class People:
         known = self.gender.get(name or "", "")
         if m.canonical and name not in self.names and name not in self.org_names and not self._speakerish(name):
             found = -1  # the engine's antecedent is no speaker at all ("les diptères")
+        if wanted and depth == 0 and name in self.names and found >= 0:
+            # a person of the pronoun's gender who heads a clause since the engine's
+            # antecedent, in the same or the previous sentence, is closer
+            since = [(position, person) for position, person in self.spoken
+                     if found < position < m.start and m.start - position < RECENT_CHARS // 4 and person != name
+                     and self.gender.get(person) == wanted]
+            if since:
+                return max(since)[1]
         if wanted and depth == 0 and (known and known != wanted or name not in self.names):
             # the engine's antecedent cannot be it (another gender, or no person): the last
             # person of the pronoun's gender named since, if any
