@@ -106,17 +106,20 @@ class People:
             if len(words) < 2 or words[0] in TITLES or span is None or span[0].pos_ != "PROPN":
                 continue  # not "D'après L'Équipe"
             name = " ".join(words)
+            first_name = words[0] in lex.first_names
+            if first_name and by_surname.get(words[-1], name).split()[0] not in lex.first_names:
+                by_surname[words[-1]] = name  # "Arnaud Vély", not the shop "Maison Vély" named before him
             by_surname.setdefault(words[-1], name)
-            if span.start_char not in tagged and span[0].ent_type_ not in (ORG, LOC) and span[0].i > 0 \
-                    and doc[span[0].i - 1].text in {",", "(", *TITLES}:
-                self.persons.append((span.start_char, span.end_char, name))  # ", Inès Garaud," set as a person
+            if span.start_char not in tagged and (span[0].ent_type_ not in (ORG, LOC) or first_name) and span[0].i > 0 \
+                    and (doc[span[0].i - 1].text in {",", "(", *TITLES} or first_name):
+                self.persons.append((span.start_char, span.end_char, name))  # ", Inès Garaud,", "Gaëlle Le Roux"
         self.persons.sort()
         # A one-word name is the full name it ends ("M. Dujarric" → Stéphane Dujarric).
         self.surnames = by_surname
         # Organisations named, with the noun that introduced them ("la société Pronto"): not a
         # person the tagger called ORG ("la Néerlandaise Femke Dijkstra"), and acronyms
         # defined in parentheses ("la Commission nationale … (CNIL)").
-        orgs = [(ent.start_char, ent.text, _kind(doc, ent.start)) for ent in doc.ents if ent.label_ == ORG
+        orgs = [(ent.start_char, _org_name(doc, ent), _kind(doc, ent.start)) for ent in doc.ents if ent.label_ == ORG
                 and ent.text.split()[0] not in lex.first_names  # not "Air France": France is a first name too
                 and not any(by_surname.get(word, ent.text) != ent.text for word in ent.text.split())
                 and not (ent.end < len(doc) and doc[ent.end].pos_ == "PROPN")  # a name cut short
@@ -148,10 +151,7 @@ class People:
         for tok in doc:  # a name after an organisation noun the tagger did not tag: "le collectif Sauvons les abeilles"
             if tok.lemma_.lower() in ORGANISATION_NOUNS and tok.i + 1 < len(doc) and not doc[tok.i + 1].ent_type_ \
                     and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].idx not in named:
-                end = tok.i + 2
-                while end < len(doc) and doc[end].text[:1].isupper() and not doc[end].is_sent_start:
-                    end += 1
-                orgs.append((doc[tok.i + 1].idx, doc[tok.i + 1:end].text, tok.lemma_.lower()))
+                orgs.append((doc[tok.i + 1].idx, _org_name(doc, doc[tok.i + 1:tok.i + 2]), tok.lemma_.lower()))
         self.orgs = sorted(orgs)
         self.org_names = {name for _, name, _ in self.orgs}
         self.org_starts = [start for start, _, _ in self.orgs]
@@ -298,7 +298,37 @@ class People:
             named = _NAME.match(self.text, after.end())  # a name spaCy did not tag
             if named and (after.end() > m.end + 2 or named.group(0).count(" ") >= 1):
                 return named.group(0)
-        return self._acronym_after(m) or self._named_group(m) or self._group_named_before(m) or self._described(m)
+        acronym = None if self._a_person(m) else self._acronym_after(m)  # "un responsable de la Direction … (DGAL)"
+        return acronym or self._named_group(m) or self._group_named_before(m) or self._described(m)
+
+    def _dislocated(self, m: Mention) -> Mention | None:
+        """The phrase a pronoun set between commas repeats: "La région, elle, dément" (the
+        phrase starts its sentence and holds no verb)."""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or len(span) != 1 or span.start < 2 or span.end >= len(self.doc):
+            return None
+        doc, i = self.doc, span.start
+        if doc[i - 1].text != "," or doc[i + 1].text != ",":
+            return None
+        start = doc[i - 1].sent.start
+        phrase = doc[start:i - 1]
+        if not 1 <= len(phrase) <= 6 or any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in phrase):
+            return None
+        return Mention(phrase.start_char, phrase.end_char, m.label)
+
+    def _person_noun(self, tok) -> bool:
+        lemma, word = tok.lemma_.lower(), tok.lower_
+        return lemma in self.person_nouns or word in self.person_nouns or word.endswith(PERSON_ENDINGS)
+
+    def _a_person(self, m: Mention) -> bool:
+        """Is the mention a person: a name, or a description headed by a person noun?"""
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        if span[0].ent_type_ == PER or self._persons_in(m.start, m.end):
+            return True
+        head = _head_noun(span) if len(span) > 1 else None
+        return head is not None and self._person_noun(head) and head.lemma_.lower() not in self.groups
 
     def _speakerish(self, phrase: str) -> bool:
         """Does this phrase (a mention's text) name someone who may speak: its first noun
@@ -410,6 +440,9 @@ class People:
         is closer ("Une des plaignantes, Josiane Caradec, est venue … a-t-elle raconté")."""
         if depth > 3:
             return None
+        dislocated = self._dislocated(m)
+        if dislocated is not None:  # "La région, elle, dément": the pronoun repeats its sentence's subject
+            return self._name(dislocated, depth + 1) or self.text[dislocated.start:dislocated.end]
         found = self.text.rfind(m.canonical, 0, m.start) if m.canonical else -1
         name = None
         if m.canonical:
@@ -453,7 +486,7 @@ class People:
         if span is None or not len(span) or span[0].lower_ not in _DEFINITE:
             return None
         head = _head_noun(span)
-        if head is not None and span[0].lower_ in _POSSESSIVE and head.lemma_.lower() not in self.person_nouns \
+        if head is not None and span[0].lower_ in _POSSESSIVE and not self._person_noun(head) \
                 and head.lemma_.lower() not in self.groups:  # "selon ses calculs": the person's own
             last = max(((position, name) for position, name in self.spoken
                         if m.start - RECENT_CHARS // 2 < position < m.start), default=None)
@@ -468,9 +501,7 @@ class People:
         for position, role, name in reversed(self.roles):
             if position < m.start and role in (lemma, word):
                 return name
-        person = lemma in self.person_nouns or word in self.person_nouns or head.text[:1].isupper() \
-            or word.endswith(PERSON_ENDINGS)
-        if not person:
+        if not (self._person_noun(head) or head.text[:1].isupper()):
             return None
         # A longer description ("le représentant de l'État", "l'ancien milieu de terrain")
         # stands for someone only just named; far from any name it introduces someone.
@@ -530,6 +561,26 @@ FIRMS = {"entreprise", "société", "groupe", "compagnie", "firme", "constructeu
 
 def _sort_of(noun: str) -> str:
     return "entreprise" if noun in FIRMS else noun
+
+
+def _org_name(doc, span) -> str:
+    """The name of an organisation its noun introduces, past what the tagger marked:
+    "le collectif" + "Sauvons" + "les forêts du Haut-Morvan" (lower-case words up to a
+    verb or a mark; a preposition only before a capital: "du Haut-Morvan", not "dans un
+    communiqué")."""
+    if _kind(doc, span.start) not in ORGANISATION_NOUNS:
+        return span.text
+    end, last = span.end, span.end
+    while end < len(doc) and end - span.start < 8 and not doc[end].is_sent_start:
+        tok = doc[end]
+        if tok.is_punct or tok.pos_ in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ", "ADV"):
+            break
+        if tok.pos_ == "ADP" and not (end + 1 < len(doc) and doc[end + 1].text[:1].isupper()):
+            break
+        end += 1
+        if tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.text[:1].isupper():
+            last = end
+    return doc[span.start:last].text
 
 
 def _kind(doc, i: int) -> str:
