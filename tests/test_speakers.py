@@ -92,6 +92,7 @@ def test_identity_metric_needs_the_same_speaker_not_the_same_place():
     assert identity_correct(claim("agence régionale de santé Auvergne-Rhône-Alpes"), claim("ARS")) is True
     assert identity_correct(claim("la CGT"), claim("la Confédération française démocratique du travail")) is False
     assert identity_correct(claim("Comité international de la Croix-Rouge"), claim("CICR")) is True
+    assert identity_correct(claim("l'Union des éditeurs et studios"), claim("UES")) is True  # É read as E
 
 
 def test_a_name_set_after_a_description_with_a_complement_names_it(nlp):
@@ -340,3 +341,27 @@ def test_a_pronoun_between_commas_repeats_the_subject_before_it(nlp):
     text = ("« Le spectacle vivant est sacrifié », explique Medhi Lalou, metteur en scène. La région, elle,"
             " dément vouloir « sacrifier la culture ».")
     assert speaker_of(nlp, text, "elle") in {"La région", "région"}
+
+
+def test_an_association_name_holds_its_small_words(nlp):
+    text = ("« Personne ne nous écoute », déplore un membre de l'association Vivre en haute Vallée. L'association"
+            " réclame une étude sur la falaise.")
+    assert speaker_of(nlp, text, "L'association") == "Vivre en haute Vallée"
+
+
+def test_an_organisation_description_with_its_own_name_is_not_the_one_before(nlp):
+    text = ("Quarante chiens ont été saisis par la préfecture de la Creuse. Les animaux vivaient « sans eau ni"
+            " lumière », selon la Fondation Clair-Logis, qui a assisté à l'intervention.")
+    assert speaker_of(nlp, text, "la Fondation Clair-Logis") != "Creuse"
+
+
+def test_the_management_is_the_company_named_before(nlp):
+    text = ("Le studio Pixelune a présenté jeudi un plan de 85 suppressions de postes. La direction invoque"
+            " « un marché extrêmement difficile ».")
+    assert speaker_of(nlp, text, "La direction") == "Pixelune"
+
+
+def test_a_pronoun_after_a_person_and_the_body_they_work_for_is_the_person(nlp):
+    text = ("« Plus on vaccine tôt, plus c'est efficace », rappelle le docteur Anne-Sophie Kerlan, médecin de santé"
+            " publique à l'ARS. Elle reconnaît toutefois que la campagne a souffert d'un manque d'information.")
+    assert speaker_of(nlp, text, "Elle") == "Anne-Sophie Kerlan"

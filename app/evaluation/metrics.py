@@ -34,6 +34,7 @@ Metrics (all micro-averaged over the documents):
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from glose.suggest.frames import Frame
@@ -228,7 +229,7 @@ def _acronym(short: str, long: str) -> bool:
     if len(letters) != 1 or not (2 <= len(letters[0]) <= 6) or not letters[0].isupper():
         return False
     words = [w for w in long.replace("’", "'").replace("l'", "l' ").replace("-", " ").split() if w.lower() not in _LINKS]
-    initials = "".join(w[0] for w in words).upper()
+    initials = "".join(unicodedata.normalize("NFD", w[0])[0] for w in words).upper()  # "épicerie" gives E
     return len(words) >= 2 and initials.startswith(letters[0])
 
 

@@ -175,7 +175,7 @@ class People:
             self.roles += [(start, head.lemma_.lower(), name) for head in heads]
             # A title or a first name says it best; the article of the noun before the name
             # may belong to its complement ("l'avocate spécialisée en droit du numérique X").
-            shown = [GENDER_OF_TITLE.get(title[0], "") if title else "", lex.first_names.get(name.split()[0], ""),
+            shown = [GENDER_OF_TITLE.get(title[0], "") if title else "", _first_name_gender(lex, name),
                      *(_gender(doc, head) for head in heads), self._agreement(end)]
             if name not in self.gender and any(shown):  # the first evidence the text gives
                 self.gender[name] = next(g for g in shown if g)
@@ -394,7 +394,7 @@ class People:
             end += 1
         span = doc[span.start:end]
         head = _head_noun(span)
-        if head is None or head.lemma_.lower() not in self.groups:
+        if head is None or head.lemma_.lower() not in self.groups | ORGANISATION_NOUNS:
             return None
         k = len(span)
         while k > 0 and (span[k - 1].text[:1].isupper() or span[k - 1].ent_iob_ == "I") and span[k - 1].i > head.i:
@@ -416,8 +416,9 @@ class People:
         if span is None or not 2 <= len(span) <= 3 or span[0].lower_ not in ("le", "la", "l'", "l’"):
             return None
         head = _head_noun(span)
-        if head is None or head.lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span):
-            return None
+        if head is None or head.lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span) \
+                or any(t.text[:1].isupper() for t in span[1:] if t.i > head.i):
+            return None  # ("la Fondation Arc-en-Ciel" names itself)
         k = bisect_left(self.org_starts, m.start)
         recent = [(name, kind) for _, name, kind in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS):k]]
         # the last organisation introduced by the same noun, however far ("la société" →
@@ -452,6 +453,12 @@ class People:
         known = self.gender.get(name or "", "")
         if m.canonical and name not in self.names and name not in self.org_names and not self._speakerish(name):
             found = -1  # the engine's antecedent is no speaker at all ("les diptères")
+        elif found > 0 and name not in self.names:
+            # an organisation in a person's apposition: "le docteur X, médecin à l'ARS. Elle …"
+            k = bisect_left(self.starts, found)
+            if k and not any(c in self.text[self.persons[k - 1][1]:found] for c in ".;:«»\n") \
+                    and found - self.persons[k - 1][1] < 80:
+                found = self.persons[k - 1][0]
         if wanted and depth == 0 and name in self.names and found >= 0:
             # a person of the pronoun's gender who heads a clause since the engine's
             # antecedent, in the same or the previous sentence, is closer
@@ -528,7 +535,7 @@ ORGANISATION_NOUNS = {"association", "ong", "syndicat", "club", "collectif", "f�
                       "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur",
                       "autorité", "compagnie", "commission", "union", "fondation", "banque", "mutuelle", "office",
                       "exploitant", "gestionnaire", "fabricant", "laboratoire", "plateforme", "enseigne", "firme",
-                      "distributeur", "transporteur", "coopérative", "organisme"}
+                      "distributeur", "transporteur", "coopérative", "organisme", "direction"}
 """Heads of a description that stands for the organisation named just before ("l'ONG")."""
 """Common nouns French writes with a capital: no name in "le procureur de la République"."""
 GENDER_OF_TITLE = {"M.": "Masc", "Mme": "Fem", "Mlle": "Fem"}
@@ -559,8 +566,18 @@ FIRMS = {"entreprise", "société", "groupe", "compagnie", "firme", "constructeu
 """Organisation nouns that all name a company."""
 
 
+def _first_name_gender(lex: Lexicon, name: str) -> str:
+    """Masc or Fem by the first name, or its first part ("Anne-Laure" → Anne); else ""."""
+    first = name.split()[0]
+    return lex.first_names.get(first, "") or lex.first_names.get(first.split("-")[0], "")
+
+
 def _sort_of(noun: str) -> str:
     return "entreprise" if noun in FIRMS else noun
+
+
+NAME_LINKS = {"de", "du", "des", "d'", "d’", "en", "au", "aux", "à", "et"}
+"""Small words inside an association's name ("Vivre en haute Bléone")."""
 
 
 def _org_name(doc, span) -> str:
@@ -573,10 +590,12 @@ def _org_name(doc, span) -> str:
     end, last = span.end, span.end
     while end < len(doc) and end - span.start < 8 and not doc[end].is_sent_start:
         tok = doc[end]
-        if tok.is_punct or tok.pos_ in ("VERB", "AUX", "PRON", "SCONJ", "CCONJ", "ADV"):
+        if tok.is_punct or tok.pos_ in ("VERB", "AUX", "PRON", "SCONJ", "ADV") or tok.pos_ == "CCONJ" \
+                and tok.lower_ != "et":
             break
-        if tok.pos_ == "ADP" and not (end + 1 < len(doc) and doc[end + 1].text[:1].isupper()):
-            break
+        if tok.pos_ == "ADP" and tok.lower_ not in NAME_LINKS and not (
+                end + 1 < len(doc) and doc[end + 1].text[:1].isupper()):
+            break  # "Valmonde" + "dans un communiqué"; not "Vivre en haute Bléone", "Familles et consommation"
         end += 1
         if tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.text[:1].isupper():
             last = end
