@@ -116,6 +116,32 @@ blind6 then became a development set too, and the next one was scored once:
             claims P / R / F1        cues F1  mention          identity        frame F1
     blind7  0.984 / 0.954 / 0.969    0.969    0.976            0.815 (101/124) 0.938
 
+- ``gold_blind8.jsonl`` (11 records, 66 paragraphs, 131 claims; a mayor's resignation,
+  a bus strike, vaccination, a supermarket price war, noise, sailing, a mountain hut, a
+  landslide, an animal-welfare raid, a video-game studio, insurance), committed at
+  1a1f176, scored at 3cbf037:
+
+            claims P / R / F1        cues F1  mention          identity        frame F1
+    blind8  0.984 / 0.931 / 0.957    0.921    0.943            0.836 (102/122) 0.886
+
+  (Two of its identity misses were the metric's: an acronym's initials did not read
+  "épicerie" or "éditeurs" as E. The metric was mended after that scoring, at 7491c76;
+  with it the same engine scores 0.852 there. The figure of record stays 0.836.)
+
+Every set at 7491c76:
+
+            claim F1   cues F1   mention   identity   frame F1
+    dev     0.992      0.991     1.000     0.983      0.992
+    test    0.970      0.923     0.969     0.969      0.879
+    blind   0.914      0.923     0.956     0.900      0.843
+    blind2  0.976      0.968     0.984     0.871      0.953
+    blind3  0.965      0.965     1.000     0.944      0.942
+    blind4  0.938      0.963     0.974     0.939      0.905
+    blind5  0.936      0.926     0.936     0.844      0.858
+    blind6  0.942      0.938     0.959     0.876      0.872
+    blind7  0.969      0.969     0.984     0.879      0.945
+    blind8  0.957      0.921     0.943     0.893      0.886
+
 Every split goes through ``app.nlp.parse_one``, as imports do.
 """
 from __future__ import annotations
@@ -141,10 +167,12 @@ FLOORS = {  # split: (claim F1, cue F1, source mention accuracy, speaker identit
     "blind5": (0.91, 0.90, 0.91, 0.82, 0.83),
     "blind6": (0.92, 0.91, 0.93, 0.83, 0.85),
     "blind7": (0.95, 0.95, 0.96, 0.85, 0.92),
+    "blind8": (0.94, 0.90, 0.92, 0.86, 0.86),
 }
 FILES = {"dev": "gold_independent_dev", "test": "gold_independent_test", "blind": "gold_blind",
          "blind2": "gold_blind2", "blind3": "gold_blind3", "blind4": "gold_blind4", "blind5": "gold_blind5",
-         "blind6": "gold_blind6", "blind7": "gold_blind7"}
+         "blind6": "gold_blind6", "blind7": "gold_blind7",
+         "blind8": "gold_blind8"}
 
 
 def _report(nlp, split: str):
@@ -162,7 +190,7 @@ def test_independent_gold_files_are_consistent():
     from glose.textnorm import normalize
 
     for split, size in (("dev", 25), ("test", 15), ("blind", 50), ("blind2", 11), ("blind3", 12), ("blind4", 12),
-                        ("blind5", 10), ("blind6", 11), ("blind7", 11)):
+                        ("blind5", 10), ("blind6", 11), ("blind7", 11), ("blind8", 11)):
         records = [json.loads(x) for x in (DATA / f"{FILES[split]}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         assert len(records) == size
         for rec in records:
