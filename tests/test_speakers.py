@@ -365,3 +365,14 @@ def test_a_pronoun_after_a_person_and_the_body_they_work_for_is_the_person(nlp):
     text = ("« Plus on vaccine tôt, plus c'est efficace », rappelle le docteur Anne-Sophie Kerlan, médecin de santé"
             " publique à l'ARS. Elle reconnaît toutefois que la campagne a souffert d'un manque d'information.")
     assert speaker_of(nlp, text, "Elle") == "Anne-Sophie Kerlan"
+
+
+def test_an_operator_the_tagger_reads_as_a_verb_is_the_firm_named_before(nlp):
+    text = ("Le réseau de bus est exploité par la société Transvallée. Une ligne sur trois circulait mardi,"
+            " selon l'exploitant.")
+    assert speaker_of(nlp, text, "l'exploitant") == "Transvallée"
+
+
+def test_chez_x_on_is_x(nlp):
+    text = "Le studio Pixelune supprime 85 postes. Chez Pixelune, on assure que le prochain jeu sortira en mars."
+    assert speaker_of(nlp, text, "on") == "Pixelune"

@@ -302,15 +302,19 @@ class People:
         return acronym or self._named_group(m) or self._group_named_before(m) or self._described(m)
 
     def _dislocated(self, m: Mention) -> Mention | None:
-        """The phrase a pronoun set between commas repeats: "La région, elle, dément" (the
-        phrase starts its sentence and holds no verb)."""
+        """The phrase a pronoun set between commas repeats: "La région, elle, dément", and
+        "Chez X, on" (the phrase starts its sentence and holds no verb)."""
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or len(span) != 1 or span.start < 2 or span.end >= len(self.doc):
             return None
         doc, i = self.doc, span.start
-        if doc[i - 1].text != "," or doc[i + 1].text != ",":
-            return None
         start = doc[i - 1].sent.start
+        while start < i and (doc[start].is_space or doc[start].is_punct):
+            start += 1  # the paragraph break or the closing mark the sentence starts with
+        if doc[i - 1].text == "," and doc[start].lower_ == "chez" and span[0].lower_ == "on":
+            start += 1  # "Chez Nébula, on assure": Nébula
+        elif doc[i - 1].text != "," or doc[i + 1].text != ",":
+            return None
         phrase = doc[start:i - 1]
         if not 1 <= len(phrase) <= 6 or any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in phrase):
             return None
@@ -416,14 +420,14 @@ class People:
         if span is None or not 2 <= len(span) <= 3 or span[0].lower_ not in ("le", "la", "l'", "l’"):
             return None
         head = _head_noun(span)
-        if head is None or head.lemma_.lower() not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span) \
+        if head is None or _lemma(head) not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span) \
                 or any(t.text[:1].isupper() for t in span[1:] if t.i > head.i):
             return None  # ("la Fondation Arc-en-Ciel" names itself)
         k = bisect_left(self.org_starts, m.start)
         recent = [(name, kind) for _, name, kind in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS):k]]
         # the last organisation introduced by the same noun, however far ("la société" →
         # "la société Pronto"; a firm is a firm: "l'entreprise" → "le groupe Valmonde")
-        wanted = _sort_of(head.lemma_.lower())
+        wanted = _sort_of(_lemma(head))
         same = next((name for _, name, kind in reversed(self.orgs[:k]) if _sort_of(kind) == wanted), None)
         if same:
             return same
@@ -564,6 +568,11 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7}(?: \d{1,3})?)\)")
 FIRMS = {"entreprise", "société", "groupe", "compagnie", "firme", "constructeur", "opérateur", "exploitant",
          "fabricant", "laboratoire", "enseigne", "distributeur", "transporteur", "plateforme"}
 """Organisation nouns that all name a company."""
+
+
+def _lemma(tok) -> str:
+    """A noun's lemma; the word itself for a noun the tagger read as a verb ("l'exploitant")."""
+    return tok.lower_ if tok.pos_ == "VERB" else tok.lemma_.lower()
 
 
 def _first_name_gender(lex: Lexicon, name: str) -> str:
