@@ -455,7 +455,7 @@ class People:
                 self._name(Mention(found, found + len(m.canonical), m.label), depth + 1) or m.canonical)
         wanted = PRONOUN_GENDER.get(self.text[m.start:m.end].lower().lstrip("-"), "")
         known = self.gender.get(name or "", "")
-        if m.canonical and name not in self.names and name not in self.org_names and not self._speakerish(name):
+        if m.canonical and name not in self.names and name not in self.org_names and not self._speakerish(name or ""):
             found = -1  # the engine's antecedent is no speaker at all ("les diptères")
         elif found > 0 and name not in self.names:
             # an organisation in a person's apposition: "le docteur X, médecin à l'ARS. Elle …"
