@@ -30,6 +30,7 @@ from glose.lexicon import PRONOUNS, Lexicon, shipped
 from glose.suggest.context import DAYS, text_of
 from glose.suggest.frames import Frame, Mention
 from glose.suggest.mentions import DE
+from glose.suggest.organisations import ORGANISATION_NOUNS, Organisations, kind_of, lemma_of, sort_of
 from glose.vocabulary import LOC, MISC, ORG, PER
 
 TITLES = ("M.", "Mme", "Mlle", "Me", "Dr", "Pr", "Mgr")
@@ -85,7 +86,7 @@ class People:
         for ent in doc.ents:
             if ent.label_ != PER and (ent[0].text not in TITLES or len(ent) < 2):  # "Dr Claire Aubignac", tagged MISC
                 continue
-            if _kind(doc, ent.start) in ORGANISATION_NOUNS:
+            if kind_of(doc, ent.start) in ORGANISATION_NOUNS:
                 continue  # "la société Restaval", tagged PER
             end = ent.end_char
             while end < len(self.text) and (self.text[end].isalnum() or self.text[end] == "-"):
@@ -116,45 +117,7 @@ class People:
         self.persons.sort()
         # A one-word name is the full name it ends ("M. Dujarric" → Stéphane Dujarric).
         self.surnames = by_surname
-        # Organisations named, with the noun that introduced them ("la société Pronto"): not a
-        # person the tagger called ORG ("la Néerlandaise Femke Dijkstra"), and acronyms
-        # defined in parentheses ("la Commission nationale … (CNIL)").
-        orgs = [(ent.start_char, _org_name(doc, ent), _kind(doc, ent.start)) for ent in doc.ents if ent.label_ == ORG
-                and ent.text.split()[0] not in lex.first_names  # not "Air France": France is a first name too
-                and not any(by_surname.get(word, ent.text) != ent.text for word in ent.text.split())
-                and not (ent.end < len(doc) and doc[ent.end].pos_ == "PROPN")  # a name cut short
-                or _kind(doc, ent.start) in ORGANISATION_NOUNS]  # whatever the tagger called it
-        # Organisations that head a clause: "la société" after "Pronto a annoncé … devant
-        # le Conseil d'État" is Pronto.
-        self.org_subjects = {ent.start_char for ent in doc.ents
-                             if any(t.dep_.startswith("nsubj") for t in ent) or ent[0].is_sent_start}
-        self.acronyms: list[tuple[int, int, str]] = []  # (paren start, paren end, acronym)
-        for match in _ACRONYM.finditer(self.text):
-            self.acronyms.append((match.start(), match.end(), match.group(1)))
-            before = doc.char_span(max(0, match.start() - 120), match.start(), alignment_mode="contract")
-            tokens = list(before) if before is not None else []
-            begin = max((k + 1 for k, t in enumerate(tokens) if t.is_punct or t.pos_ in ("VERB", "AUX")), default=0)
-            # the phrase the acronym stands for: "… par la Commission nationale de l'informatique (CNIL)"
-            head = next((t for t in tokens[begin:] if t.pos_ in ("NOUN", "PROPN")), None)
-            orgs.append((match.start(), match.group(1), head.lemma_.lower() if head is not None else ""))
-        named = {start for start, _, _ in orgs} | {start + 1 for start, _, _ in self.acronyms}
-        for tok in doc:  # an acronym the tagger missed or called a place: "de FO-Justice", "l'US Grenelle"
-            if not _CAPITALS.fullmatch(tok.text) or tok.idx in named or tok.ent_iob_ == "I" or tok.ent_type_ == PER:
-                continue
-            end = tok.i + 1
-            while tok.ent_iob_ == "B" and end < len(doc) and doc[end].ent_iob_ == "I":
-                end += 1
-            while end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ \
-                    and doc[end + 1].text[:1].isupper():
-                end += 2  # "FO" + "-" + "Justice"
-            orgs.append((tok.idx, doc[tok.i:end].text, _kind(doc, tok.i)))
-        for tok in doc:  # a name after an organisation noun the tagger did not tag: "le collectif Sauvons les abeilles"
-            if tok.lemma_.lower() in ORGANISATION_NOUNS and tok.i + 1 < len(doc) and not doc[tok.i + 1].ent_type_ \
-                    and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].idx not in named:
-                orgs.append((doc[tok.i + 1].idx, _org_name(doc, doc[tok.i + 1:tok.i + 2]), tok.lemma_.lower()))
-        self.orgs = sorted(orgs)
-        self.org_names = {name for _, name, _ in self.orgs}
-        self.org_starts = [start for start, _, _ in self.orgs]
+        self.organisations = Organisations(doc, lex.first_names, by_surname)
         self.persons = [(s, e, by_surname.get(n, n)) for s, e, n in self.persons]
         self.starts = [s for s, _, _ in self.persons]
         self.names = {name for _, _, name in self.persons if " " in name}
@@ -367,10 +330,10 @@ class People:
     def _acronym_after(self, m: Mention) -> str | None:
         """"l'Institut national de recherche pour l'agriculture, l'alimentation et
         l'environnement (Inrae)": the acronym the text gives the organisation right after."""
-        k = bisect_left(self.acronyms, (m.end, -1, ""))
-        if k == len(self.acronyms):
+        k = bisect_left(self.organisations.acronyms, (m.end, -1, ""))
+        if k == len(self.organisations.acronyms):
             return None
-        start, _, acronym = self.acronyms[k]
+        start, _, acronym = self.organisations.acronyms[k]
         between = self.text[m.end:start]
         if len(between) > 100 or any(c in between for c in ".;:«»\n"):
             return None
@@ -420,22 +383,22 @@ class People:
         if span is None or not 2 <= len(span) <= 3 or span[0].lower_ not in ("le", "la", "l'", "l’"):
             return None
         head = _head_noun(span)
-        if head is None or _lemma(head) not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span) \
+        if head is None or lemma_of(head) not in ORGANISATION_NOUNS or any(t.pos_ == "ADP" for t in span) \
                 or any(t.text[:1].isupper() for t in span[1:] if t.i > head.i):
             return None  # ("la Fondation Arc-en-Ciel" names itself)
-        k = bisect_left(self.org_starts, m.start)
-        recent = [(name, kind) for _, name, kind in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS):k]]
+        k = bisect_left(self.organisations.starts, m.start)
+        recent = [(name, kind) for _, name, kind in self.organisations.named[bisect_left(self.organisations.starts, m.start - RECENT_CHARS):k]]
         # the last organisation introduced by the same noun, however far ("la société" →
         # "la société Pronto"; a firm is a firm: "l'entreprise" → "le groupe Valmonde")
-        wanted = _sort_of(_lemma(head))
-        same = next((name for _, name, kind in reversed(self.orgs[:k]) if _sort_of(kind) == wanted), None)
+        wanted = sort_of(lemma_of(head))
+        same = next((name for _, name, kind in reversed(self.organisations.named[:k]) if sort_of(kind) == wanted), None)
         if same:
             return same
-        subjects = [name for start, name, _ in self.orgs[bisect_left(self.org_starts, m.start - RECENT_CHARS // 4):k]
-                    if start in self.org_subjects]
+        subjects = [name for start, name, _ in self.organisations.named[bisect_left(self.organisations.starts, m.start - RECENT_CHARS // 4):k]
+                    if start in self.organisations.subjects]
         if subjects:
             return subjects[-1]
-        if recent and m.start - self.orgs[k - 1][0] <= RECENT_CHARS // 2:
+        if recent and m.start - self.organisations.named[k - 1][0] <= RECENT_CHARS // 2:
             return recent[-1][0]
         return None
 
@@ -455,7 +418,7 @@ class People:
                 self._name(Mention(found, found + len(m.canonical), m.label), depth + 1) or m.canonical)
         wanted = PRONOUN_GENDER.get(self.text[m.start:m.end].lower().lstrip("-"), "")
         known = self.gender.get(name or "", "")
-        if m.canonical and name not in self.names and name not in self.org_names and not self._speakerish(name or ""):
+        if m.canonical and name not in self.names and name not in self.organisations.names and not self._speakerish(name or ""):
             found = -1  # the engine's antecedent is no speaker at all ("les diptères")
         elif found > 0 and name not in self.names:
             # an organisation in a person's apposition: "le docteur X, médecin à l'ARS. Elle …"
@@ -535,12 +498,6 @@ class People:
 
 M_DE = DE | {"l'", "l’"}
 COMMON_CAPITALISED = {"État", "Etat", "République"}
-ORGANISATION_NOUNS = {"association", "ong", "syndicat", "club", "collectif", "fédération", "entreprise", "société",
-                      "groupe", "organisation", "agence", "institut", "parti", "constructeur", "opérateur",
-                      "autorité", "compagnie", "commission", "union", "fondation", "banque", "mutuelle", "office",
-                      "exploitant", "gestionnaire", "fabricant", "laboratoire", "plateforme", "enseigne", "firme",
-                      "distributeur", "transporteur", "coopérative", "organisme", "direction"}
-"""Heads of a description that stands for the organisation named just before ("l'ONG")."""
 """Common nouns French writes with a capital: no name in "le procureur de la République"."""
 GENDER_OF_TITLE = {"M.": "Masc", "Mme": "Fem", "Mlle": "Fem"}
 PRONOUN_GENDER = {"il": "Masc", "elle": "Fem"}
@@ -559,66 +516,10 @@ ARTICLE_GENDER = {"le": "Masc", "la": "Fem", "un": "Masc", "une": "Fem", "du": "
 
 _COMPLEMENT_END = re.compile(r"(?:^|\s)(?:de|du|des|d'|d’|l'|l’|le|la|les|à|au|aux|en|pour|par|sur)\s*$")
 """Text before a name that makes the name a complement, not the mention's person."""
-_CAPITALS = re.compile(r"[A-Z][A-Z0-9]{1,7}(?:-[A-Z][a-zé]+)?")
-"""A word in capitals ("FDSEA", "FO-Justice"): an organisation's acronym."""
-_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7}(?: \d{1,3})?)\)")
-"""An acronym defined in parentheses: "(CNIL)", "(Inrae)", "(UPE 13)"."""
-
-
-FIRMS = {"entreprise", "société", "groupe", "compagnie", "firme", "constructeur", "opérateur", "exploitant",
-         "fabricant", "laboratoire", "enseigne", "distributeur", "transporteur", "plateforme"}
-"""Organisation nouns that all name a company."""
-
-
-def _lemma(tok) -> str:
-    """A noun's lemma; the word itself for a noun the tagger read as a verb ("l'exploitant")."""
-    return tok.lower_ if tok.pos_ == "VERB" else tok.lemma_.lower()
-
-
 def _first_name_gender(lex: Lexicon, name: str) -> str:
     """Masc or Fem by the first name, or its first part ("Anne-Laure" → Anne); else ""."""
     first = name.split()[0]
     return lex.first_names.get(first, "") or lex.first_names.get(first.split("-")[0], "")
-
-
-def _sort_of(noun: str) -> str:
-    return "entreprise" if noun in FIRMS else noun
-
-
-NAME_LINKS = {"de", "du", "des", "d'", "d’", "en", "au", "aux", "à", "et"}
-"""Small words inside an association's name ("Vivre en haute Bléone")."""
-
-
-def _org_name(doc, span) -> str:
-    """The name of an organisation its noun introduces, past what the tagger marked:
-    "le collectif" + "Sauvons" + "les forêts du Haut-Morvan" (lower-case words up to a
-    verb or a mark; a preposition only before a capital: "du Haut-Morvan", not "dans un
-    communiqué")."""
-    if _kind(doc, span.start) not in ORGANISATION_NOUNS:
-        return span.text
-    end, last = span.end, span.end
-    while end < len(doc) and end - span.start < 8 and not doc[end].is_sent_start:
-        tok = doc[end]
-        if tok.is_punct or tok.pos_ in ("VERB", "AUX", "PRON", "SCONJ", "ADV") or tok.pos_ == "CCONJ" \
-                and tok.lower_ != "et":
-            break
-        if tok.pos_ == "ADP" and tok.lower_ not in NAME_LINKS and not (
-                end + 1 < len(doc) and doc[end + 1].text[:1].isupper()):
-            break  # "Valmonde" + "dans un communiqué"; not "Vivre en haute Bléone", "Familles et consommation"
-        end += 1
-        if tok.pos_ in ("NOUN", "PROPN", "ADJ") or tok.text[:1].isupper():
-            last = end
-    return doc[span.start:last].text
-
-
-def _kind(doc, i: int) -> str:
-    """The noun that introduces the name at token ``i`` ("la société Pronto"), or ""."""
-    k = i - 1
-    if k >= 0 and doc[k].lower_ in ORGANISATION_NOUNS:
-        return doc[k].lower_  # whatever the tagger called it ("du collectif" read as an adjective)
-    while k >= 0 and doc[k].pos_ == "ADJ":
-        k -= 1
-    return doc[k].lemma_.lower() if k >= 0 and doc[k].pos_ == "NOUN" else ""
 
 
 def _head_noun(span):
