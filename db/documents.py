@@ -11,7 +11,6 @@ import sqlite_utils
 
 from glose.db.transaction import inserted, write
 from glose.errors import UnknownDocument
-from glose.vocabulary import ANNOTATOR, CLAIM, REJECTED, SUGGESTIONS, TODO
 
 
 @dataclass(frozen=True)
@@ -187,32 +186,3 @@ def search(db: sqlite_utils.Database, query: str) -> list[int]:
     return [row[0] for row in db.execute(
         "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
         " AND rowid NOT IN (SELECT id FROM documents WHERE complete = 0) ORDER BY rowid", [match])]
-
-
-def list_documents(db: sqlite_utils.Database, annotator: str) -> list[dict]:
-    """Rows for the document list: title, date, words, claims and the annotator's status.
-
-    Claims are counted in the annotator's layer once it exists for a document,
-    else in the suggestions.
-    """
-    rows = db.query(
-        """
-        SELECT d.id, d.title, json_extract(d.meta, '$.date') AS date, d.n_words, d.n_chars,
-               coalesce(st.status, :todo) AS status,
-               (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.label = :claim_label
-                  AND s.state != :rejected_state
-                  AND s.layer_id = coalesce(
-                      (SELECT l.id FROM layers l JOIN annotators a ON a.id = l.annotator_id
-                         WHERE a.name = :who AND l.kind = :annotator
-                           AND EXISTS (SELECT 1 FROM spans x WHERE x.layer_id = l.id AND x.doc_id = d.id)),
-                      (SELECT id FROM layers WHERE name = :suggestions))) AS claims
-        FROM documents d
-        LEFT JOIN doc_status st ON st.doc_id = d.id
-             AND st.annotator_id = (SELECT id FROM annotators WHERE name = :who)
-        WHERE d.complete
-        ORDER BY d.id
-        """,
-        {"who": annotator, "todo": TODO, "claim_label": CLAIM, "rejected_state": REJECTED, "annotator": ANNOTATOR,
-         "suggestions": SUGGESTIONS},
-    )
-    return list(rows)
