@@ -125,7 +125,8 @@ def _people(doc: str) -> str:
     """How many annotators a document has: assigned to it, or working on it (a status of theirs)."""
     return (f"(SELECT count(*) FROM assignments WHERE doc_id = {doc})"
             f" + (SELECT count(*) FROM doc_status s WHERE s.doc_id = {doc} AND s.annotator_id IS NOT :gold"
-            f" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = {doc} AND a.annotator_id = s.annotator_id))")
+            f" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = {doc}"
+            f" AND a.annotator_id = s.annotator_id))")
 
 
 def _needs_second(doc: str) -> str:

@@ -136,7 +136,7 @@ class DocumentTable(ScrollView, can_focus=True):
         self._width = 0
         """The width rows are laid out at (the content region's)."""
         self._strips: dict[int, Strip] = {}
-        """Rendered rows by row number, without the cursor (header: -1)."""
+        """Rendered rows held, by row number, without the cursor (header: -1)."""
         self._styles: dict[str, Style] = {}
         self._base = _PLAIN
         """The widget's own style the rows were drawn with (focus tints it)."""
@@ -303,7 +303,8 @@ class DocumentTable(ScrollView, can_focus=True):
                 line, style = self._line(self._cells(document)), "even-row" if row % 2 == 0 else ""
             look = self.rich_style + self._style(style) if style else self.rich_style
             strip = Strip([Segment(line, look)]).adjust_cell_length(self._width, look)
-            self._strips[row] = strip
+            if document is not None or row < 0:  # placeholders are not kept: rows let go take theirs along
+                self._strips[row] = strip
         return strip
 
     @staticmethod
