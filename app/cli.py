@@ -13,6 +13,7 @@ import sys
 import time
 from contextlib import nullcontext, suppress
 from pathlib import Path
+from typing import Callable
 
 from rich.console import Console
 
@@ -270,7 +271,14 @@ def console(*, stderr: bool = False) -> Console:
 def _db(args, *, create: bool = True, access: str = "read", check: bool | None = None):
     """The database named by --db / $GLOSE_DB. Commands that only read take a
     read-only file as it is; commands that write need write access (``access="write"``)."""
-    return open_db(args.db, create=create, access=access, check=check)
+    return open_db(args.db, create=create, access=access, check=check, progress=upgrade_progress(args.db))
+
+
+def upgrade_progress(path: Path) -> Callable[[str], None]:
+    """Says on stderr how far the upgrade of an older database is (re-indexing a
+    large corpus takes a while, before anything else is shown)."""
+    err = console(stderr=True)
+    return lambda message: err.print(f"glose: upgrading {visible(str(path))}: {message}")
 
 
 def cmd_open(args) -> int:
@@ -278,7 +286,7 @@ def cmd_open(args) -> int:
 
 
     app = GloseApp(args.db, annotator=args.annotator, doc_id=args.doc, read_only=args.read_only,
-                   advance=args.settings.advance, tags=args.settings.tags)
+                   advance=args.settings.advance, tags=args.settings.tags, progress=upgrade_progress(args.db))
     if not (sys.stdin.isatty() and sys.stdout.isatty()):  # the file was checked first: its problems come first
         raise UsageError("the app needs a terminal (stdin and stdout are not one here);"
                          " without one use the commands: stats, export, agreement, ... (glose --help)")

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from glose.db.migrations import LATEST_VERSION, migrate
+from glose.db.migrations import LATEST_VERSION, Progress, migrate
 from glose.errors import DatabaseRefused, ReadOnly
 
 APPLICATION_ID = 0x676C6F73  # "glos": marks a file as a glose database
@@ -34,14 +34,16 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def open_db(path: str | os.PathLike, *, create: bool = True, access: str = "write",
-            check: bool | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite_utils.Database:
+            check: bool | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+            progress: Progress | None = None) -> sqlite_utils.Database:
     """Open (creating and migrating if needed) the glose database at ``path``.
 
     ``access``: ``"write"`` needs write access (raises :class:`ReadOnly` if the
     file or its folder cannot be written); ``"read"`` opens read-write when it
     can (so an older schema is upgraded) and read-only otherwise;
     ``"read-only"`` never writes. ``check``: run SQLite's ``quick_check`` first
-    (None: only for files up to ``QUICK_CHECK_MAX_BYTES``).
+    (None: only for files up to ``QUICK_CHECK_MAX_BYTES``). ``progress`` is told
+    how far a long upgrade of an older file is.
 
     Raises :class:`DatabaseRefused` for a file that is not SQLite, a SQLite file
     of another application, a newer schema or a damaged file; such files are
@@ -84,7 +86,7 @@ def open_db(path: str | os.PathLike, *, create: bool = True, access: str = "writ
                                       " with write access to upgrade it")
         else:
             conn.execute("PRAGMA journal_mode = WAL")
-            migrate(db, application_id=APPLICATION_ID)
+            migrate(db, application_id=APPLICATION_ID, progress=progress)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -9,7 +11,6 @@ import sqlite_utils
 
 from glose.db.transaction import inserted, write
 from glose.errors import UnknownDocument
-from glose.vocabulary import ANNOTATOR, CLAIM, REJECTED, SUGGESTIONS, TODO
 
 
 @dataclass(frozen=True)
@@ -153,47 +154,35 @@ def save_reading_position(db: sqlite_utils.Database, doc_id: int, annotator_id: 
 
 
 def count_documents(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM documents WHERE complete").fetchone()[0]
+    """How many documents readers see: all but those still being imported (a plain
+    ``count(*)`` is answered without reading the table; ``WHERE complete`` read it all)."""
+    return (db.execute("SELECT count(*) FROM documents").fetchone()[0]
+            - db.execute("SELECT count(*) FROM documents WHERE complete = 0").fetchone()[0])
+
+
+_WORD = re.compile(r"[^\W_]+")
+"""What the full-text index's tokenizer (unicode61) makes words of: runs of letters and digits."""
+
+
+def match_expression(text: str) -> str | None:
+    """The words of ``text`` as an FTS5 query for the documents holding them all, each
+    word as a prefix (the list searches as the user types); None when it has no word.
+
+    Whatever the user types (``"``, ``AND (``, ``*``, ``NEAR``) is never FTS5 syntax:
+    each word is quoted, and holds only letters and digits, as the tokenizer's words do,
+    so that it stays one word (the index keeps no positions: two would be a phrase,
+    which it refuses).
+    """
+    words = _WORD.findall(unicodedata.normalize("NFC", text))
+    return " ".join(f'"{word}"*' for word in words) or None
 
 
 def search(db: sqlite_utils.Database, query: str) -> list[int]:
-    """Ids of the documents matching a full-text query (words, accents optional)."""
-    words = [w for w in query.replace('"', " ").split() if w]
-    if not words:
+    """Ids of the documents holding every word of ``query`` (accents and case aside, each
+    word a prefix), in id order; every document for a query without words."""
+    match = match_expression(query)
+    if match is None:
         return document_ids(db)
-    # Each word quoted: user input is never FTS syntax. A trailing * matches prefixes.
-    match = " ".join(f'"{w}"*' for w in words)
-    sql = (
-        "SELECT documents.id FROM documents JOIN documents_fts ON documents_fts.rowid = documents.id"
-        " WHERE documents_fts MATCH ? AND documents.complete ORDER BY documents_fts.rank"
-    )
-    return [row[0] for row in db.execute(sql, [match])]
-
-
-def list_documents(db: sqlite_utils.Database, annotator: str) -> list[dict]:
-    """Rows for the document list: title, date, words, claims and the annotator's status.
-
-    Claims are counted in the annotator's layer once it exists for a document,
-    else in the suggestions.
-    """
-    rows = db.query(
-        """
-        SELECT d.id, d.title, json_extract(d.meta, '$.date') AS date, d.n_words, d.n_chars,
-               coalesce(st.status, :todo) AS status,
-               (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.label = :claim_label
-                  AND s.state != :rejected_state
-                  AND s.layer_id = coalesce(
-                      (SELECT l.id FROM layers l JOIN annotators a ON a.id = l.annotator_id
-                         WHERE a.name = :who AND l.kind = :annotator
-                           AND EXISTS (SELECT 1 FROM spans x WHERE x.layer_id = l.id AND x.doc_id = d.id)),
-                      (SELECT id FROM layers WHERE name = :suggestions))) AS claims
-        FROM documents d
-        LEFT JOIN doc_status st ON st.doc_id = d.id
-             AND st.annotator_id = (SELECT id FROM annotators WHERE name = :who)
-        WHERE d.complete
-        ORDER BY d.id
-        """,
-        {"who": annotator, "todo": TODO, "claim_label": CLAIM, "rejected_state": REJECTED, "annotator": ANNOTATOR,
-         "suggestions": SUGGESTIONS},
-    )
-    return list(rows)
+    return [row[0] for row in db.execute(
+        "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+        " AND rowid NOT IN (SELECT id FROM documents WHERE complete = 0) ORDER BY rowid", [match])]

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextvars import ContextVar
 from typing import Callable
 
 import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
+Progress = Callable[[str], None]
+"""Told, in a sentence, how far a long migration is."""
+_progress: ContextVar[Progress | None] = ContextVar("migration_progress", default=None)
+"""The reporter ``migrate`` was given, for the migrations that take long."""
 
 SPAN_STATES = "('pending', 'accepted', 'rejected')"
 
@@ -281,9 +286,77 @@ def m007_assignments(db: sqlite_utils.Database) -> None:
         """)
 
 
+def m008_lists_that_do_not_grow(db: sqlite_utils.Database) -> None:
+    """The document list reads one page at a time, filters and counts in SQL, and
+    searches as the user types (issue 13).
+
+    The full-text index is made again with prefix indexes (a search for ``a``, then
+    ``al``, reads one list of documents, not the lists of every word starting with
+    it: 50 ms for ``a*`` at 10,000 documents before, 0.1 ms now) and without token
+    positions (``detail=none``: glose asks only which documents hold every word, in
+    id order; the index is half the size it was). Every document is indexed again,
+    in batches, with progress. ``documents_complete`` answers "how many documents"
+    and walks the list in id order without reading the documents' rows (their text);
+    the ``doc_status`` indexes find an annotator's statuses and the documents that
+    someone has finished without scanning the table.
+    """
+    _run_script(db, """
+        DROP TRIGGER documents_ai;
+        DROP TRIGGER documents_ad;
+        DROP TRIGGER documents_au;
+        DROP TABLE documents_fts;
+        CREATE VIRTUAL TABLE documents_fts USING fts5 (
+            title, text, content = 'documents', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4', detail = none
+        );
+        CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+          INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+          INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+          INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+          INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE INDEX documents_complete ON documents (complete);
+        CREATE INDEX doc_status_by_annotator ON doc_status (annotator_id, status, doc_id);
+        CREATE INDEX doc_status_by_status ON doc_status (status, doc_id, annotator_id);
+        """)
+    _index_texts(db)
+
+
+def _report(message: str) -> None:
+    """Tell the reporter given to ``migrate``, if any, how far a long migration is."""
+    reporter = _progress.get()
+    if reporter is not None:
+        reporter(message)
+
+
+FULL_TEXT_BATCH = 5_000
+"""Documents indexed per statement when the full-text index is made again."""
+
+
+def _index_texts(db: sqlite_utils.Database) -> None:
+    """Put every stored document into the (empty) full-text index, in batches, telling
+    the migration's progress reporter how far it is."""
+    total = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    indexed, last_id = 0, -1
+    while True:
+        count, top = db.execute("SELECT count(*), max(id) FROM (SELECT id FROM documents WHERE id > ?"
+                                " ORDER BY id LIMIT ?)", [last_id, FULL_TEXT_BATCH]).fetchone()
+        if not count:
+            return
+        db.execute("INSERT INTO documents_fts (rowid, title, text)"
+                   " SELECT id, title, text FROM documents WHERE id > ? AND id <= ?", [last_id, top])
+        indexed, last_id = indexed + count, top
+        if total > FULL_TEXT_BATCH:
+            _report(f"indexing the texts for search: {indexed:,} of {total:,} documents")
+
+
 MIGRATIONS: list[Migration] = [
     m001_core, m002_fulltext, m003_indexes_for_seeding_and_undo, m004_ids_never_reused,
-    m005_document_text_last, m006_reading_positions, m007_assignments,
+    m005_document_text_last, m006_reading_positions, m007_assignments, m008_lists_that_do_not_grow,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -292,8 +365,12 @@ def version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATEST_VERSION) -> None:
+def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATEST_VERSION,
+            progress: Progress | None = None) -> None:
     """Apply the migrations after the database's version, each in one transaction.
+
+    ``progress`` is told how far a long migration is (re-indexing 100,000 texts
+    takes about 20 s), in sentences.
 
     The version is read inside each write transaction: two processes opening a
     new file at once must not both run the same migration.
@@ -308,6 +385,7 @@ def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATES
     saved = [db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("foreign_keys", "legacy_alter_table")]
     db.execute("PRAGMA foreign_keys = OFF")
     db.execute("PRAGMA legacy_alter_table = ON")
+    reporting = _progress.set(progress)
     try:
         while version(db) < upto:
             with write(db):
@@ -321,5 +399,6 @@ def migrate(db: sqlite_utils.Database, *, application_id: int, upto: int = LATES
                 db.execute(f"PRAGMA application_id = {int(application_id)}")
                 db.execute(f"PRAGMA user_version = {number}")
     finally:
+        _progress.reset(reporting)
         db.execute(f"PRAGMA foreign_keys = {int(saved[0])}")
         db.execute(f"PRAGMA legacy_alter_table = {int(saved[1])}")

@@ -146,8 +146,8 @@ async def test_the_document_list_shows_what_is_mine_ready_and_adjudicated(db, db
             while screen.status_filter != view:
                 await pilot.press("f")
             await pilot.pause()
-            table = screen.query_one("DataTable")
-            return [int(table.get_row_at(i)[0].plain) for i in range(table.row_count)]
+            table = screen.query_one("DocumentTable")
+            return [table.row_at(i).id for i in range(table.row_count)]
 
     assert await shown("alice", "mine") == [doc]
     assert await shown("carol", "mine") == []

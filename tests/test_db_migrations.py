@@ -41,6 +41,49 @@ def test_from_each_earlier_version_keeps_data(db_path, start):
     assert documents.search(db, "osdh") == [1]  # full text (added in 2) covers old rows
 
 
+def version_7_with_documents(db_path, count: int) -> None:
+    """A file as glose wrote it at schema 7 (full-text index without prefixes), with documents."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    old = sqlite_utils.Database(conn)
+    migrate(old, application_id=APPLICATION_ID, upto=7)
+    with write(old):
+        for number in range(count):
+            text = f"Dépêche {number}, de {'Genève' if number % 3 == 0 else 'Alep'}."
+            documents.insert_document(old, text=text, text_hash=f"h{number}", title=f"n° {number}", meta={},
+                                      origin=None)
+    conn.close()
+
+
+def test_upgrading_to_8_indexes_every_text_again_and_says_how_far(db_path, monkeypatch):
+    version_7_with_documents(db_path, 25)
+    monkeypatch.setattr("glose.db.migrations.FULL_TEXT_BATCH", 10)
+    said: list[str] = []
+    db = open_db(db_path, progress=said.append)
+    assert version(db) == LATEST_VERSION
+    assert said == [f"indexing the texts for search: {done} of 25 documents" for done in (10, 20, 25)]
+    assert documents.search(db, "gen") == [n + 1 for n in range(25) if n % 3 == 0]  # a prefix, accents aside
+    assert documents.search(db, "g") == documents.search(db, "gen")  # prefix indexes: 1 to 4 characters
+    db.execute("INSERT INTO documents_fts (documents_fts) VALUES ('integrity-check')")  # raises if out of step
+    (create,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()
+    assert "prefix = '1 2 3 4'" in create and "detail = none" in create
+    with write(db):  # the triggers follow new documents
+        new = documents.insert_document(db, text="Kyiv, lundi.", text_hash="k", title="Kyiv", meta={}, origin=None)
+    assert documents.search(db, "kyiv") == [new]
+    assert {"documents_complete", "doc_status_by_annotator", "doc_status_by_status"} <= {
+        name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_the_cli_says_how_far_the_upgrade_of_an_older_file_is(db_path, monkeypatch, capsys):
+    from glose.cli import main
+
+    version_7_with_documents(db_path, 12)
+    monkeypatch.setattr("glose.db.migrations.FULL_TEXT_BATCH", 5)
+    assert main(["--db", str(db_path), "stats"]) == 0
+    said = capsys.readouterr().err
+    assert f"glose: upgrading {db_path}: indexing the texts for search: 5 of 12 documents" in said
+    assert "12 of 12 documents" in said
+
+
 def test_reopening_is_a_no_op(db_path):
     open_db(db_path).close()
     db = open_db(db_path)

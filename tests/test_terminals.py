@@ -19,7 +19,6 @@ import pytest
 from rich.color import ColorSystem, ColorType
 from rich.console import Console
 from rich.style import Style
-from textual.widgets import DataTable
 
 from glose.db import layers, spans
 from glose.db.transaction import write
@@ -29,6 +28,7 @@ from glose.tui.article_screen import ArticleScreen
 from glose.vocabulary import SUGGESTIONS
 from glose.widgets.article_view import LABEL_COMPONENTS, ArticleView
 from glose.widgets.claims_panel import ClaimsPanel
+from glose.widgets.document_table import DocumentTable
 from tests.tui_data import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,8 +265,8 @@ async def test_markup_and_escape_sequences_are_shown_literally(db_path, hostile_
     # 100 columns: the narrow layout, where the claims panel spans the width under the text.
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        assert table.get_row_at(0)[1].plain == shown_title
+        table = app.screen.query_one(DocumentTable)
+        assert table.row_at(0).title == shown_title
         console = terminal_output(app)
         listed = screen_text(console)
         # The title column is 44 cells: the start of the title, brackets and all.

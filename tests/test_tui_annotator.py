@@ -238,8 +238,8 @@ async def test_delete_undo_redo_across_restart_and_done(db_path, doc):
         assert "Jean Dupont" not in rows(db_path)
         await pilot.press("ctrl+r", "backspace")
         await pilot.pause()
-        table = pilot.app.screen.query_one("DataTable")
-        assert "done" in table.get_row_at(0)[5].plain
+        table = pilot.app.screen.query_one("DocumentTable")
+        assert table.row_at(0).status == "done" and "✓ done" in table.render_line(1).text
 
 
 async def test_claims_panel_navigation_and_back_to_text(db_path, doc):

@@ -1,12 +1,11 @@
 """The reader through Textual's pilot: document list, search, article, navigation."""
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from glose.tui.app import GloseApp
 from glose.tui.article_screen import ArticleScreen
 from glose.tui.help import HelpScreen
 from glose.widgets.article_view import ArticleView
+from glose.widgets.document_table import DocumentTable
 from tests.tui_data import HOSTILE_TITLE, TEXT
 from tests.tui_data import build as seed
 
@@ -16,11 +15,11 @@ async def test_list_shows_documents_and_opens_one(db, db_path):
     app = GloseApp(db_path, annotator="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(DocumentTable)
         assert table.row_count == 2
-        first_title = table.get_row_at(0)[1]
-        assert first_title.plain == HOSTILE_TITLE  # literally, not as markup
-        assert "\x1b" not in first_title.plain
+        first_row = table.render_line(1).text  # under the header
+        assert table.row_at(0).title == HOSTILE_TITLE and HOSTILE_TITLE[:20] in first_row  # literally, not as markup
+        assert "\x1b" not in first_row
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
@@ -39,8 +38,8 @@ async def test_search_filters_by_full_text_without_accents(db, db_path):
         await pilot.press("slash")
         await pilot.press(*"geneve")
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        assert table.row_count == 1 and table.get_row_at(0)[0].plain == "1"
+        table = app.screen.query_one(DocumentTable)
+        assert table.row_count == 1 and table.row_at(0).id == 1
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 2
@@ -83,7 +82,7 @@ async def test_status_filter_cycles(db, db_path):
     Editor(db, "alice", doc).seed()  # opened once: in progress
     app = GloseApp(db_path, annotator="alice")
     async with app.run_test(size=(80, 24)) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(DocumentTable)
         shown = []
         for _ in range(8):
             await pilot.press("f")

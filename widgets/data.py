@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glose.vocabulary import ACCEPTED, PENDING, REJECTED, SPAN_LABELS, STATES
+from glose.vocabulary import ACCEPTED, PENDING, REJECTED, SPAN_LABELS, STATES, TODO
 
 STATE_MARKS = {PENDING: "?", ACCEPTED: "✓", REJECTED: "✗"}
 """How a state is shown without colour: in the claims list and the tag rows."""
@@ -48,3 +48,18 @@ class ClaimRow:
     """One of the vocabulary's STATES."""
     quote_type: str | None = None
     """One of the vocabulary's QUOTE_TYPES, or None when unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListedDocument:
+    """One document as `DocumentTable` shows it."""
+
+    id: int
+    title: str
+    """Untrusted text (from the article): drawn as plain text, on one line."""
+    date: str = ""
+    words: int | None = None
+    claims: int = 0
+    """Its claims (not rejected) in the annotator's layer, else in the suggestions."""
+    status: str = TODO
+    """The annotator's status: one of the vocabulary's DOC_STATUSES."""

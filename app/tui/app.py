@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -31,13 +31,15 @@ class GloseApp(App):
     ]
 
     def __init__(self, db_path: str | Path, *, annotator: str, doc_id: int | None = None,
-                 read_only: bool = False, advance: bool = True, tags: bool = False):
+                 read_only: bool = False, advance: bool = True, tags: bool = False,
+                 progress: Callable[[str], None] | None = None):
         super().__init__()
         # Opened here, on the thread that runs the app: a sqlite3 connection
         # belongs to its thread. Raises DatabaseRefused before anything is drawn.
         # A file too large to check at once is checked in the background (on_mount).
+        # ``progress`` hears how far the upgrade of an older file is (before the app starts).
         self.db = open_db(db_path, access="read-only" if read_only else "read",
-                          busy_timeout_ms=BUSY_TIMEOUT_MS)
+                          busy_timeout_ms=BUSY_TIMEOUT_MS, progress=progress)
         self.db_path = Path(db_path)
         self.read_only = ""
         """Why nothing can be written (empty: it can)."""

@@ -9,8 +9,9 @@ import sys
 import pytest
 
 from glose import importer
-from glose.db import documents
+from glose.db import documents, listing
 from glose.db.connection import open_db
+from glose.db.listing import ListQuery
 from glose.nlp import blank_tokenizer
 from tests.conftest import ROOT
 from tests.reliability.conftest import budget
@@ -68,8 +69,9 @@ def test_an_interrupted_long_import_stays_hidden_and_is_redone(db, tmp_path, mon
         patch.setattr(documents, "mark_complete", interrupted)
         with pytest.raises(KeyboardInterrupt):
             importer.import_paths(db, [tmp_path / "long.jsonl"], nlp=blank_tokenizer(), layer="big")
-    assert documents.count_documents(db) == 0 and documents.list_documents(db, "x") == []
-    assert documents.search(db, "Mot7") == []
+    assert documents.count_documents(db) == 0 and listing.count(db, ListQuery("x")) == 0
+    assert listing.rows(db, ListQuery("x"), 0, 10, total=10) == []
+    assert documents.search(db, "Mot7") == [] and listing.count(db, ListQuery("x", None, "Mot7")) == 0
     again = importer.import_paths(db, [tmp_path / "long.jsonl"], nlp=blank_tokenizer(), layer="big")
     assert not again.imported and "being imported by another glose process" in again.duplicates[0][2]
     db.execute("UPDATE documents SET imported_at = '2000-01-01T00:00:00.000Z'")  # an old leftover
