@@ -279,7 +279,8 @@ def cmd_open(args) -> int:
 
     app = GloseApp(args.db, annotator=args.annotator, doc_id=args.doc, read_only=args.read_only,
                    advance=args.settings.advance, tags=args.settings.tags)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):  # the file was checked first: its problems come first
+    # Under glose serve, textual-serve's pipes stand for the terminal and a browser draws it.
+    if not args.settings.served and not (sys.stdin.isatty() and sys.stdout.isatty()):  # the file was checked first: its problems come first
         raise UsageError("the app needs a terminal (stdin and stdout are not one here);"
                          " without one use the commands: stats, export, agreement, ... (glose --help)")
     app.run()
