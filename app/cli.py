@@ -43,6 +43,17 @@ def positive(value: str) -> int:
     return number
 
 
+def port(value: str) -> int:
+    """A TCP port, 1 to 65535."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 0 < number < 65536:
+        raise argparse.ArgumentTypeError(f"{visible(value)!r} is not a port (1 to 65535)")
+    return number
+
+
 def processes(value: str) -> int | str:
     """``auto`` or a whole number of processes."""
     if value.strip().lower() == "auto":
@@ -124,6 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("open", parents=[common], help="open the reader (the default command)")
     cmd.add_argument("doc", nargs="?", type=int, metavar="DOC", help="document id to open directly")
     cmd.set_defaults(run=cmd_open)
+
+    cmd = commands.add_parser("serve", parents=[common],
+                              help="the app in a browser (textual-serve), for reviewers who will not use a terminal")
+    cmd.add_argument("--host", default="127.0.0.1", metavar="HOST",
+                     help="address to listen on (default: 127.0.0.1, this machine only; reach it from another"
+                          " with ssh -L 8000:localhost:8000 HOST). Any other address exposes the database to the"
+                          " network: whoever reaches the port reads and changes it as --annotator, with no password")
+    cmd.add_argument("--port", type=port, default=8000, metavar="N", help="port to listen on (default: 8000)")
+    cmd.add_argument("--public-url", metavar="URL", default=None,
+                     help="the address browsers reach this server at, when it is not http://HOST:PORT (a tunnel"
+                          " to another local port, a proxy, --host 0.0.0.0): the page connects back to it")
+    cmd.set_defaults(run=cmd_serve)
 
     cmd = commands.add_parser("import", parents=[common], help="import .txt, .md and .jsonl files or folders")
     _files(cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive); - reads standard input"))
@@ -287,12 +310,37 @@ def cmd_open(args) -> int:
 
     app = GloseApp(args.db, annotator=args.annotator, doc_id=args.doc, read_only=args.read_only,
                    advance=args.settings.advance, tags=args.settings.tags, progress=upgrade_progress(args.db))
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):  # the file was checked first: its problems come first
+    # Under glose serve, textual-serve's pipes stand for the terminal and a browser draws it.
+    if not args.settings.served and not (sys.stdin.isatty() and sys.stdout.isatty()):  # the file was checked first: its problems come first
         raise UsageError("the app needs a terminal (stdin and stdout are not one here);"
                          " without one use the commands: stats, export, agreement, ... (glose --help)")
     app.run()
     # A crash inside the app sets its return code; every change before it is committed.
     return app.return_code or EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    """The app in a browser: textual-serve starts ``glose open`` on this database, as this
+    annotator, for each tab that connects."""
+    from glose import serve
+
+    out, err = console(), console(stderr=True)
+    # The app opens the file as glose open does; a file it would refuse is refused here, once.
+    _db(args, create=False, access="read-only" if args.read_only else "read").close()
+    url = (args.public_url or serve.public_url(args.host, args.port)).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"--public-url {visible(url)!r} is not an http:// or https:// address")
+    warning = serve.exposure_warning(args.host, args.port, args.db, args.annotator)
+    if warning:
+        err.print(f"glose: serve: {warning}")
+    serve.check_port(args.host, args.port)
+    command = serve.app_command(args.db, args.annotator, read_only=args.read_only)
+    where = f"{visible(str(args.db))} as {visible(args.annotator)}" + (" (read-only)" if args.read_only else "")
+    serve.serve(command, host=args.host, port=args.port, url=url,
+                title=f"glose · {args.annotator} · {args.db.name}",
+                ready=lambda address: out.print(f"glose serve: {visible(address)} opens glose on {where}, one app per"
+                                            " browser tab; ctrl+c stops"))
+    return EXIT_OK
 
 
 def cmd_import(args) -> int:

