@@ -50,3 +50,13 @@ MODEL = "model"
 ORIGINS = (MANUAL, RULES, SPACY, MODEL, IMPORT)
 ALSO_FOUND_BY = "also_found_by"
 """Attribute of a suggestion that other origins found too (a list of them)."""
+
+# --- Canonical sources -------------------------------------------------------------------
+PERSON, ORGANISATION, OTHER = "person", "organisation", "other"
+SOURCE_KINDS = (PERSON, ORGANISATION, OTHER)
+"""What a canonical source is (the label of a mention says it first: PER, ORG, else other)."""
+
+
+def source_kind(label: str | None) -> str:
+    """The kind of canonical source a mention of this label names."""
+    return {PER: PERSON, ORG: ORGANISATION}.get(label or "", OTHER)

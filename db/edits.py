@@ -38,6 +38,7 @@ from glose.vocabulary import (
     REJECTED,
     SAID_BY,
     SUGGESTIONS,
+    source_kind,
 )
 
 
@@ -47,7 +48,8 @@ def _now() -> str:
 
 # The tables the event log points at, and what their rows are called in messages.
 _NOUNS = {"spans": "annotation", "relations": "link", "doc_status": "document status",
-          "canonical_sources": "canonical source"}
+          "canonical_sources": "canonical source", "distinct_sources": "verdict on two sources",
+          "claim_links": "claim link"}
 
 
 def _same(row: dict | None, expected: dict | None) -> bool:
@@ -190,7 +192,7 @@ class Editor:
             if name:
                 row = self.db.execute("SELECT id FROM canonical_sources WHERE name = ?", [name]).fetchone()
                 canonical = row[0] if row else self._insert(grp, "set_canonical", "canonical_sources", {
-                    "name": name, "kind": self._own("spans", span_id)["label"]})
+                    "name": name, "kind": source_kind(self._own("spans", span_id)["label"])})
             self._update(grp, "set_canonical", "spans", span_id, {"canonical_id": canonical})
             return grp
 
@@ -252,10 +254,10 @@ class Editor:
         """(undoable groups, redoable groups), most recent last, replayed from the log."""
         undo: list[int] = []
         redo: list[int] = []
+        where, params = self._scope()
         for grp, kind, ref in self.db.execute(
-                "SELECT grp, kind, ref_grp FROM events WHERE annotator_id = ? AND doc_id = ? AND layer_id = ?"
-                " AND action NOT IN ('seed') GROUP BY grp ORDER BY min(id)",
-                [self.annotator_id, self.doc_id, self.layer_id]):
+                f"SELECT grp, kind, ref_grp FROM events WHERE {where} AND origin IS NULL"
+                " AND action NOT IN ('seed') GROUP BY grp ORDER BY min(id)", params):
             if kind == "do":
                 undo.append(grp)
                 redo.clear()
@@ -266,6 +268,11 @@ class Editor:
                 redo.remove(ref)
                 undo.append(ref)
         return undo, redo
+
+    def _scope(self) -> tuple[str, list]:
+        """The events this editor's undo and redo walk: this annotator's, on this
+        document, in this layer (events a merge brought from another copy never)."""
+        return "annotator_id = ? AND doc_id = ? AND layer_id = ?", [self.annotator_id, self.doc_id, self.layer_id]
 
     def undo(self) -> str | None:
         """Undo the last action; return its name, or None when there is nothing to undo."""
@@ -303,7 +310,7 @@ class Editor:
             renamed: dict[int, int] = {}
             try:
                 for action, table, row_id, before, after in reversed(rows):
-                    if table == "canonical_sources":
+                    if table == "canonical_sources" and action == "set_canonical":
                         self._replay_canonical(grp, kind, action, ref, row_id, made.get(row_id), renamed)
                         continue
                     wanted = json.loads(before) if before else None
@@ -325,6 +332,11 @@ class Editor:
                 raise EditRefused(f"cannot {kind} {_spoken(name)}: that {_NOUNS[table]} was changed since"
                                   " (in another window or process); nothing was changed")
             if wanted is None:
+                if table == "canonical_sources" and self.db.execute(
+                        "SELECT 1 FROM spans WHERE canonical_id = :id UNION ALL"
+                        " SELECT 1 FROM canonical_sources WHERE merged_into = :id LIMIT 1", {"id": row_id}).fetchone():
+                    raise EditRefused(f"cannot {kind} {_spoken(name)}: that canonical source names mentions since;"
+                                      " nothing was changed")
                 if table == "spans" and self.db.execute(
                         "SELECT 1 FROM relations WHERE head_id = ? OR child_id = ? LIMIT 1",
                         [row_id, row_id]).fetchone():
@@ -351,7 +363,8 @@ class Editor:
         current = self._row("canonical_sources", row_id)
         after = current
         if made is not None and kind == "undo" and current is not None and not self.db.execute(
-                "SELECT 1 FROM spans WHERE canonical_id = ? LIMIT 1", [row_id]).fetchone():
+                "SELECT 1 FROM spans WHERE canonical_id = :id UNION ALL"
+                " SELECT 1 FROM canonical_sources WHERE merged_into = :id LIMIT 1", {"id": row_id}).fetchone():
             self.db.execute("DELETE FROM canonical_sources WHERE id = ?", [row_id])
             after = None
         elif made is not None and kind == "redo" and current is None:

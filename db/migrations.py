@@ -354,9 +354,59 @@ def _index_texts(db: sqlite_utils.Database) -> None:
             _report(f"indexing the texts for search: {indexed:,} of {total:,} documents")
 
 
+def m009_corpus(db: sqlite_utils.Database) -> None:
+    """Who said what across the corpus (issue 13).
+
+    - A canonical source is a ``person``, an ``organisation`` or ``other`` (it held the
+      label of the mention that made it), may carry an external id (a Wikidata QID),
+      and may be merged into another: ``merged_into`` then names the live source
+      it is an alias of. Merges never rewrite anyone's spans (their ``canonical_id``
+      stays): the alias row redirects, so undoing a merge touches one row. A live
+      source's aliases point at it directly, never through another alias.
+    - ``distinct_sources``: pairs a person said are not the same source (a rejected
+      merge suggestion), so they are not suggested again.
+    - ``claim_links``: a claim of a layer is the same claim as a stretch of another
+      document (its offsets, not a span id: the other end lives on when a layer is
+      suggested again or a span is replaced).
+    - ``events.origin``: NULL for what was done in this file; for events that
+      ``glose merge`` brought from another copy, where they came from.
+    """
+    _run_script(db, """
+        ALTER TABLE canonical_sources ADD COLUMN merged_into INTEGER REFERENCES canonical_sources(id);
+        ALTER TABLE canonical_sources ADD COLUMN external_id TEXT;
+        UPDATE canonical_sources SET kind = CASE kind WHEN 'PER' THEN 'person' WHEN 'ORG' THEN 'organisation'
+            ELSE 'other' END;
+        CREATE INDEX canonical_sources_merged ON canonical_sources (merged_into) WHERE merged_into IS NOT NULL;
+        CREATE INDEX spans_canonical ON spans (canonical_id) WHERE canonical_id IS NOT NULL;
+        CREATE TABLE distinct_sources (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            a_id INTEGER NOT NULL REFERENCES canonical_sources(id) ON DELETE CASCADE,
+            b_id INTEGER NOT NULL REFERENCES canonical_sources(id) ON DELETE CASCADE,
+            CHECK (a_id < b_id),
+            UNIQUE (a_id, b_id)
+        );
+        CREATE TABLE claim_links (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+            claim_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            other_doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            other_start INTEGER NOT NULL,
+            other_end INTEGER NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            CHECK (other_start >= 0 AND other_end > other_start),
+            UNIQUE (claim_id, other_doc_id, other_start, other_end)
+        );
+        CREATE INDEX claim_links_claim ON claim_links (claim_id);
+        CREATE INDEX claim_links_other ON claim_links (other_doc_id, layer_id);
+        ALTER TABLE events ADD COLUMN origin TEXT;
+        """)
+
+
 MIGRATIONS: list[Migration] = [
     m001_core, m002_fulltext, m003_indexes_for_seeding_and_undo, m004_ids_never_reused,
     m005_document_text_last, m006_reading_positions, m007_assignments, m008_lists_that_do_not_grow,
+    m009_corpus,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from glose.db import events
 from glose.db.transaction import write
-from glose.vocabulary import IMPORT, PENDING
+from glose.vocabulary import IMPORT, PENDING, source_kind
 
 
 class SpanRow(TypedDict):
@@ -79,7 +79,8 @@ class NewRelation(_NewRow):
 
 
 def canonical_id(db: sqlite_utils.Database, name: str, kind: str | None = None) -> int:
-    """The canonical source called ``name``, created on first use."""
+    """The canonical source called ``name``, created on first use (``kind``: person,
+    organisation, other). The row may be an alias: readers follow ``merged_into``."""
     db.execute("INSERT OR IGNORE INTO canonical_sources (name, kind) VALUES (?, ?)", [name, kind])
     return db.execute("SELECT id FROM canonical_sources WHERE name = ?", [name]).fetchone()[0]
 
@@ -120,7 +121,7 @@ def add_annotations(db: sqlite_utils.Database, doc_id: int, layer_id: int, spans
     for row in rows.spans:
         name = row[7]
         if name and name not in canonical:
-            canonical[name] = canonical_id(db, name, row[2])
+            canonical[name] = canonical_id(db, name, source_kind(row[2]))
     first = next_id(db, "spans")
     ids = list(range(first, first + len(rows.spans)))
     db.conn.executemany(
@@ -191,8 +192,10 @@ def canonical_names(db: sqlite_utils.Database) -> list[str]:
     return [row[0] for row in db.execute("SELECT name FROM canonical_sources ORDER BY name")]
 
 
-_SPAN_ROWS = ("SELECT spans.*, canonical_sources.name AS canonical FROM spans"
-              " LEFT JOIN canonical_sources ON canonical_sources.id = spans.canonical_id")
+# A mention tied to an alias (a source merged into another) is named by the live source.
+_SPAN_ROWS = ("SELECT spans.*, live.name AS canonical FROM spans"
+              " LEFT JOIN canonical_sources tied ON tied.id = spans.canonical_id"
+              " LEFT JOIN canonical_sources live ON live.id = coalesce(tied.merged_into, tied.id)")
 
 
 def spans_of(db: sqlite_utils.Database, doc_id: int, layer_id: int) -> list[SpanRow]:
