@@ -73,6 +73,32 @@ def test_upgrading_to_8_indexes_every_text_again_and_says_how_far(db_path, monke
         name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
 
 
+
+def test_upgrading_to_9_gives_canonical_sources_kinds_and_keeps_every_tie(db_path):
+    """Sources made before 9 held the label of the mention that made them."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    old = sqlite_utils.Database(conn)
+    migrate(old, application_id=APPLICATION_ID, upto=8)
+    with write(old):
+        doc = documents.insert_document(old, text="Ban Ki-moon et l'ONU.", text_hash="h", title="t", meta={},
+                                        origin=None)
+        old.execute("INSERT INTO layers (name, kind) VALUES ('suggestions', 'suggestions')")
+        for name, kind in (("Ban Ki-moon", "PER"), ("ONU", "ORG"), ("le porte-parole", "SOURCE"), ("x", None)):
+            old.execute("INSERT INTO canonical_sources (name, kind) VALUES (?, ?)", [name, kind])
+        old.execute("INSERT INTO spans (doc_id, layer_id, start, end, label, origin, canonical_id)"
+                    " VALUES (?, 1, 0, 11, 'PER', 'spacy', 1)", [doc])
+        old.execute("INSERT INTO events (grp, kind, action) VALUES (1, 'do', 'import')")
+    conn.close()
+
+    db = open_db(db_path)
+    assert version(db) == LATEST_VERSION
+    assert db.execute("SELECT name, kind, merged_into, external_id FROM canonical_sources ORDER BY id").fetchall() == [
+        ("Ban Ki-moon", "person", None, None), ("ONU", "organisation", None, None),
+        ("le porte-parole", "other", None, None), ("x", "other", None, None)]
+    assert db.execute("SELECT canonical_id FROM spans").fetchall() == [(1,)]
+    assert db.execute("SELECT origin FROM events").fetchall() == [(None,)]
+    assert {"distinct_sources", "claim_links"} <= set(db.table_names())
+
 def test_the_cli_says_how_far_the_upgrade_of_an_older_file_is(db_path, monkeypatch, capsys):
     from glose.cli import main
 
