@@ -233,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = commands.add_parser("stats", parents=[common], help="documents, layers and counts")
     cmd.set_defaults(run=cmd_stats)
 
+    cmd = commands.add_parser("copy", parents=[common],
+                              help="copy the database to a new file, to work offline (glose merge brings it back)")
+    cmd.add_argument("out", metavar="OUT.db", type=Path, help="the new file (never overwritten)")
+    cmd.set_defaults(run=cmd_copy)
+
     cmd = commands.add_parser("completion", help="print a shell completion script: glose completion bash")
     cmd.add_argument("shell", choices=["bash", "zsh", "tcsh"], help="the shell")
     cmd.set_defaults(run=cmd_completion)
@@ -644,6 +649,16 @@ def cmd_stats(args) -> int:
 
     db = _db(args, create=False)
     console().print(render_stats(db, args.db))
+    return EXIT_OK
+
+
+def cmd_copy(args) -> int:
+    from glose.db.copies import copy_database
+
+    db = _db(args, create=False)
+    size = copy_database(db, args.out)
+    console(stderr=True).print(f"copied {visible(str(args.db))} to {visible(str(args.out))} ({size / 1e6:,.1f} MB);"
+                               f" work there, then: glose --db {visible(str(args.db))} merge {visible(str(args.out))}")
     return EXIT_OK
 
 
