@@ -75,7 +75,8 @@ class SourceEditor(Editor):
     transaction and one undoable action; undo and redo walk this annotator's source
     actions only."""
 
-    def __init__(self, db: sqlite_utils.Database, annotator: str):  # noqa: no super(): no document, no layer
+    def __init__(self, db: sqlite_utils.Database, annotator: str):
+        # Not Editor.__init__: a source action belongs to no document and no layer.
         self.db = db
         self.doc_id = None  # type: ignore[assignment]
         self.layer_id = None  # type: ignore[assignment]
