@@ -3,7 +3,7 @@
 Generates a corpus of each size once and caches it (``$XDG_CACHE_HOME/glose-bench``,
 else ``~/.cache/glose-bench``): ~300-word French texts made of the samples' sentences
 and made-up names (so words do not all occur everywhere), about 10 suggested spans
-each, the statuses of the annotator ``bench`` (2 % done, 1 % in progress) and of a
+each (three claim frames, their speakers tied to canonical sources of a long-tailed cast), the statuses of the annotator ``bench`` (2 % done, 1 % in progress) and of a
 colleague, a few assignments and adjudications. Documents go in with the database
 functions, one transaction per batch, not through the NLP importer.
 
@@ -53,7 +53,7 @@ from glose.tui.document_list import DocumentListScreen  # noqa: E402
 from glose.vocabulary import DONE, GOLD, IN_PROGRESS, SUGGESTIONS  # noqa: E402
 from glose.widgets.document_table import DocumentTable  # noqa: E402
 
-CORPUS_VERSION = 1
+CORPUS_VERSION = 2
 """Part of the cached files' names: change it when the generator changes."""
 ANNOTATOR, COLLEAGUE = "bench", "carol"
 BATCH = 2_000
@@ -61,6 +61,8 @@ BATCH = 2_000
 WORDS = 300
 LABELS = ("CLAIM", "CLAIM", "CLAIM", "CUE", "CUE", "SOURCE", "PER", "PER", "ORG", "LOC")
 """The ~10 suggested spans of each document."""
+FRAMES = ((0, 3, "CUE"), (0, 6, "SAID_BY"), (1, 4, "CUE"), (1, 5, "SAID_BY"), (2, 8, "SAID_BY"))
+"""Their claim frames (indexes into LABELS): two claims with a cue and a person, one an organisation's."""
 DOWNS = 50
 RATIO_BAR, KEYSTROKE_BAR_MS = 2.0, 100.0
 
@@ -105,9 +107,12 @@ def generate(path: Path, size: int) -> None:
                                                 meta={"date": f"2016-12-{1 + number % 28:02d}"},
                                                 origin="bench/scale.py", n_words=len(text.split()))
                 cuts = sorted(rng.sample(range(1, len(text)), 2 * len(LABELS)))
+                speaker, other, organisation = (" ".join(rng.choices(names, cum_weights=zipf, k=2)) for _ in range(3))
+                canonical = {5: speaker, 6: speaker, 7: other, 8: organisation.upper()}
                 spans.add_annotations(db, doc, suggestions, [
-                    {"start": cuts[2 * i], "end": cuts[2 * i + 1], "label": label, "origin": "rules"}
-                    for i, label in enumerate(LABELS)])
+                    {"start": cuts[2 * i], "end": cuts[2 * i + 1], "label": label, "origin": "rules",
+                     "canonical": canonical.get(i)} for i, label in enumerate(LABELS)],
+                    [{"head": head, "child": child, "label": label} for head, child, label in FRAMES])
         print(f"  {min(size, first + BATCH):,} documents, {time.perf_counter() - started:.0f} s", flush=True)
     with write(db):
         team_at_work(db, size, rng)
