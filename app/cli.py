@@ -685,10 +685,10 @@ def cmd_merge(args) -> int:
 
     db = _db(args, create=False, access="write", check=True)
     others = [(path, merge.open_other(path, db)) for path in args.others]
-    out, err = console(), console(stderr=True)
+    out = console()
     for path, other in others:
         label = visible(Path(path).name)
-        report = merge.merge(db, other, Path(path).name, progress=lambda message: err.print(f"glose: merge {label}: {message}"))
+        report = merge.merge(db, other, Path(path).name, progress=_merge_progress(label))
         other.close()
         if not report.changed:
             out.print(f"{label}: nothing changed (merged before: {report.equal} layer-document(s) already equal)")
@@ -704,6 +704,12 @@ def cmd_merge(args) -> int:
         for line in report.source_conflicts:
             out.print(f"source conflict: {visible(line)}")
     return EXIT_OK
+
+
+def _merge_progress(label: str) -> Callable[[str], None]:
+    """How far a long merge is, on stderr."""
+    err = console(stderr=True)
+    return lambda message: err.print(f"glose: merge {label}: {message}")
 
 
 if __name__ == "__main__":

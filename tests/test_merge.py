@@ -203,3 +203,15 @@ def test_work_done_only_here_is_kept_and_becomes_a_conflict_once_the_laptop_move
     assert len(report.conflicts) == 1 and report.conflicts[0].kept_in == "alice@laptop"
     assert layer_spans(db, 1, "alice") == mine
     assert merge.merge(db, other, "laptop.db").changed is False
+
+
+def test_two_merges_of_the_same_copy_at_once_write_everything_once(edited_apart, tmp_path):
+    team, laptop = edited_apart
+    alone = tmp_path / "alone.db"
+    shutil.copy(team, alone)
+    assert run_merge(alone, laptop).returncode == 0
+    command = [sys.executable, "-m", "glose", "--db", str(team), "merge", str(laptop)]
+    both = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    assert [process.wait(timeout=120) for process in both] == [0, 0]
+    assert counts(team) == counts(alone)
