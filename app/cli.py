@@ -247,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("name", nargs="?", metavar="NAME", type=name, help="the layer to remove")
     cmd.add_argument("--yes", action="store_true", help="remove without asking")
     cmd.set_defaults(run=cmd_layers)
+
+    cmd = commands.add_parser("merge", parents=[common],
+                              help="fold copies of the database edited offline back into it (conflicts kept, listed)")
+    _files(cmd.add_argument("others", nargs="+", metavar="OTHER.db", help="the copies, merged one after the other"))
+    cmd.set_defaults(run=cmd_merge)
     return parser
 
 
@@ -687,6 +692,39 @@ def cmd_layers(args) -> int:
     layers.remove(db, args.name)
     console(stderr=True).print(f"removed layer {visible(args.name)!r}: {held.spans:,} spans, {held.relations:,} relations")
     return EXIT_OK
+
+
+def cmd_merge(args) -> int:
+    """Every file is opened (and refused, nothing written) before the first is merged."""
+    from glose.db import merge
+
+    db = _db(args, create=False, access="write", check=True)
+    others = [(path, merge.open_other(path, db)) for path in args.others]
+    out = console()
+    for path, other in others:
+        label = visible(Path(path).name)
+        report = merge.merge(db, other, Path(path).name, progress=_merge_progress(label))
+        other.close()
+        if not report.changed:
+            out.print(f"{label}: nothing changed (merged before: {report.equal} layer-document(s) already equal)")
+        else:
+            out.print(f"{label}: {report.documents_added} document(s) added; layer-documents: {report.copied} copied,"
+                      f" {report.fast_forwarded} fast-forwarded, {report.equal} already equal, {report.newer_here} newer"
+                      f" here, {len(report.conflicts)} in conflict; sources: {report.sources_added} added,"
+                      f" {report.sources_moved} merged or split, {report.sources_completed} external id(s) taken,"
+                      f" {report.verdicts_added} verdict(s) added; {report.events_copied} event(s) brought")
+        for c in report.conflicts:
+            out.print(f"conflict: document {c.doc_id} {visible(c.title)!r}, layer {visible(c.layer)!r}: both changed it;"
+                      f" this file's version kept, {label}'s is in layer {visible(c.kept_in)!r}")
+        for line in report.source_conflicts:
+            out.print(f"source conflict: {visible(line)}")
+    return EXIT_OK
+
+
+def _merge_progress(label: str) -> Callable[[str], None]:
+    """How far a long merge is, on stderr."""
+    err = console(stderr=True)
+    return lambda message: err.print(f"glose: merge {label}: {message}")
 
 
 if __name__ == "__main__":
