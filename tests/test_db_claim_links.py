@@ -167,3 +167,19 @@ def test_touched_since_sees_links_made_from_another_document(db, docs):
     _, touched_one = events.touched_since(db, seen, one, editors[one].layer_id)
     _, touched_two = events.touched_since(db, seen, two, editors[two].layer_id)
     assert len(touched_one["claim_links"]) == 1 and touched_one["claim_links"] == touched_two["claim_links"]
+
+
+def test_an_open_document_sees_links_made_and_undone_elsewhere(db, docs):
+    """The article screen's model re-reads links by the event log: made from the other
+    document's claim (another window), then undone."""
+    from glose.document_model import DocumentModel
+
+    one, two, editors = docs
+    theirs = claim(db, editors[one], FIRST)
+    model = DocumentModel(db, one, editors[one].layer_id, FIRST)
+    assert [row.linked for row in model.claim_rows([theirs])] == [0]
+    editors[two].link_claims(claim(db, editors[two], SECOND), one, *at("des atrocités ont été commises", FIRST))
+    changes = model.refresh()
+    assert theirs in changes.claims and [row.linked for row in model.claim_rows([theirs])] == [1]
+    editors[two].undo()
+    assert theirs in model.refresh().claims and model.claim_links == {}

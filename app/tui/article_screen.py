@@ -189,6 +189,8 @@ class ArticleScreen(Screen):
         self._waiting: tuple[Edit, float] | None = None
         self._data_version = 0
         self._search = ""
+        self._away = False
+        """Another article screen (a linked claim's) is open over this one."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -220,10 +222,13 @@ class ArticleScreen(Screen):
         status = self.query_one(StatusLine)
         status.annotator = self.glose.annotator + (f" in {self.edited_layer}" if self.edited_layer else "")
         view.focus()
-        view.move_caret(position if self.at is None else self.at)  # where the annotator left it
-        claim = next((c for c in model.claims if c["start"] <= (self.at or 0) < c["end"]), None)
-        if self.at is not None and claim is not None:
-            self._select(claim["id"], on_purpose=True)
+        if self.at is None:
+            view.move_caret(position)  # where the annotator left it
+        else:  # opened on a linked claim: select the claim there
+            view.move_caret(self.at)
+            claim = next((c for c in model.claims if c["start"] <= self.at < c["end"]), None)
+            if claim is not None:
+                self._select(claim["id"], on_purpose=True)
         self._data_version = self._read_data_version()
         self.set_interval(self.POLL_S, self._poll)
         self._refresh_status()
@@ -428,8 +433,10 @@ class ArticleScreen(Screen):
             self._select(None)
 
     def on_screen_resume(self) -> None:
-        """Back from another screen (a linked claim's document): show what was changed there."""
-        if hasattr(self, "session") and hasattr(self, "_view"):
+        """Back from a linked claim's document: show what was changed there (in this
+        process: the poll sees only other processes' changes)."""
+        if self._away:
+            self._away = False
             self._reread()
 
     def on_unmount(self) -> None:
@@ -643,4 +650,5 @@ class ArticleScreen(Screen):
             self._show(Refusal("A change is still waiting for the database; wait for 'saved' or 'not saved'"))
             return
         self._save_position()
+        self._away = True
         self.app.push_screen(ArticleScreen(link["other_doc_id"], layer=self.edited_layer, at=link["other_start"]))
