@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from glose.db import events, spans
+from glose.db import claim_links, events, spans
+from glose.db.claim_links import ClaimLink
 from glose.db.spans import RelationRow, SpanRow
 from glose.lexicon import verbs
 from glose.vocabulary import CLAIM, CUE, MENTION_LABELS, PENDING, REJECTED
@@ -101,6 +102,9 @@ class DocumentModel:
             items.sort(key=_position)
         for relation in spans.relations_of(self.db, self.doc_id, self.layer_id):
             self._add_relation(relation)
+        self.claim_links: dict[int, list[ClaimLink]] = claim_links.links_of(
+            self.db, self.layer_id, [claim["id"] for claim in self.claims])
+        """The claims linked to claims of other documents (both ways), by claim id."""
 
     def refresh(self) -> Changes:
         """Re-read the spans and relations changed since the last read, as the event log
@@ -135,7 +139,27 @@ class DocumentModel:
                 self._remove_relation(self.relations[relation_id])
             if relation_id in relations:
                 self._add_relation(relations[relation_id])
+        self._refresh_links(changes, every_claim=bool(touched["claim_links"]))
         return changes
+
+    def _refresh_links(self, changes: Changes, *, every_claim: bool) -> None:
+        """Re-read the claim links of the claims that changed (of every claim when links
+        were made or taken back: rare, and one query); their rows are redrawn."""
+        for gone in [i for i in self.claim_links if i not in self.spans or self.spans[i]["label"] != CLAIM]:
+            del self.claim_links[gone]
+        ids = [c["id"] for c in self.claims] if every_claim else \
+            [i for i in changes.claims if i in self.spans and self.spans[i]["label"] == CLAIM]
+        if not ids:
+            return
+        fresh = claim_links.links_of(self.db, self.layer_id, ids)
+        for claim_id in set(ids) | (set(self.claim_links) if every_claim else set()):
+            links = fresh.get(claim_id, [])
+            if links != self.claim_links.get(claim_id, []):
+                changes.claims.add(claim_id)
+            if links:
+                self.claim_links[claim_id] = links
+            else:
+                self.claim_links.pop(claim_id, None)
 
     def _lists_of(self, span: SpanRow) -> list[list[SpanRow]]:
         lists = [self._ordered]
@@ -266,6 +290,7 @@ class DocumentModel:
                 source=" + ".join(self.source_name(s) for s in frame.sources),
                 cue=self.span_text(frame.cue) if frame.cue else "",
                 state=claim["state"], quote_type=claim["attrs"].get("quote_type"),
+                linked=len(self.claim_links.get(claim["id"], ())),
             ))
         return rows
 

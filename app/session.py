@@ -18,7 +18,10 @@ from urllib.parse import urlparse
 
 import sqlite_utils
 
+from glose import claim_matching
+from glose.claim_matching import Candidate
 from glose.db import documents, layers, spans
+from glose.db.claim_links import ClaimLink
 from glose.db.edits import Editor
 from glose.db.spans import SpanRow
 from glose.document_model import Changes, DocumentModel, start_of
@@ -31,6 +34,7 @@ from glose.vocabulary import (
     CUE,
     DIRECT,
     DONE,
+    GOLD,
     IN_PROGRESS,
     MENTION_LABELS,
     PENDING,
@@ -186,6 +190,8 @@ class AnnotationSession:
             detail += [f"= {span['canonical']}"] if span.get("canonical") else []
             detail += ["note"] if attrs.get("note") else []
             detail += ["evidence"] if attrs.get("evidence") else []
+            others = {link["other_doc_id"] for link in self.model.claim_links.get(span["id"], ())}
+            detail += [f"≡ {len(others)} other document{'s' if len(others) > 1 else ''}"] if others else []
         return " ".join(detail)
 
     def claim_text(self, width: int = 40) -> str:
@@ -464,6 +470,52 @@ class AnnotationSession:
         return self._edit(lambda editor: editor.set_canonical(span["id"], name or None),
                           lambda *_: f"tied to {name}" if name else "untied")
 
+    # --- The same claim in other documents ------------------------------------------------
+
+    def same_claim_choices(self) -> list[tuple[str, str, tuple[str, Any]]] | Refusal:
+        """For ``=``: the claims of other documents that say nearly what the claim says
+        (keys 1-9, best first), then the claim's own links to take back (keys a, b, …).
+        A choice's value is ``("link", Candidate)`` or ``("unlink", link id)``."""
+        claim = self._claim()
+        if isinstance(claim, Refusal):
+            return claim
+        if self.editor is None or self.read_only:
+            return Refusal(f"Read-only: {self.read_only}")
+        links = self.model.claim_links.get(claim["id"], [])
+        wanted = [self.model.layer_id, *(layer for name in (SUGGESTIONS, GOLD)
+                                         if (layer := layers.find_layer(self.db, name)) is not None)]
+        found = [c for c in claim_matching.candidates(self.db, self.doc_id, self.model.span_text(claim), wanted)
+                 if not any(link["other_doc_id"] == c.doc_id and spans.half_overlap(
+                     (link["other_start"], link["other_end"]), (c.start, c.end)) for link in links)]
+        choices: list[tuple[str, str, tuple[str, Any]]] = [
+            (str(i + 1), f"{c.score:.0f}  {_place(c.title, c.date)} · {cut(c.text, 60)}", ("link", c))
+            for i, c in enumerate(found[:9])]
+        choices += [(chr(ord("a") + i), f"unlink  {_place(link['title'], link['date'])} · {cut(link['snippet'], 50)}",
+                     ("unlink", link["id"])) for i, link in enumerate([k for k in links if k["mine"]][:9])]
+        if not choices:
+            return Refusal("No claim of another document says nearly the same (and this claim has no link)")
+        return choices
+
+    def link_same_claim(self, candidate: Candidate) -> Outcome:
+        """The claim is the same claim as ``candidate`` (a claim of another document)."""
+        claim = self._claim()
+        if isinstance(claim, Refusal):
+            return claim
+        return self._edit(lambda editor: editor.link_claims(claim["id"], candidate.doc_id, candidate.start,
+                                                            candidate.end),
+                          lambda *_: f"same claim as in document {candidate.doc_id} ({candidate.why})")
+
+    def unlink_same_claim(self, link_id: int) -> Outcome:
+        return self._edit(lambda editor: editor.unlink_claims(link_id), lambda *_: "claim link removed")
+
+    def linked_places(self) -> list[ClaimLink] | Refusal:
+        """Where the claim's linked claims are (for opening their documents)."""
+        claim = self._claim()
+        if isinstance(claim, Refusal):
+            return claim
+        links = self.model.claim_links.get(claim["id"], [])
+        return links or Refusal("This claim is linked to no claim of another document: = links one")
+
     # --- Attributes ------------------------------------------------------------------------
 
     def _set_attr(self, span: SpanRow, key: str, value, action: str) -> Outcome:
@@ -565,6 +617,11 @@ class AnnotationSession:
             return Confirm(f"{claims} claim(s) and {mentions} entit{'y' if mentions == 1 else 'ies'} are still"
                            " pending. Mark the document done anyway?", edit)
         return edit
+
+
+def _place(title: str, date: str | None) -> str:
+    """A document as a list names it: its title, cut, and its date."""
+    return cut(title, 28) + (f" · {date}" if date else "")
 
 
 def reason(exc: BaseException) -> str:

@@ -163,12 +163,15 @@ class Editor:
                 side = "head_id" if was_claim else "child_id"
                 for (rel_id,) in self.db.execute(f"SELECT id FROM relations WHERE {side} = ?", [span_id]).fetchall():
                     self._delete(grp, "relabel", "relations", rel_id)
+                self._delete_claim_links(grp, "relabel", span_id)
             self._update(grp, "relabel", "spans", span_id, {"label": label})
             return grp
 
     def delete_span(self, span_id: int) -> int:
-        """Delete a span and the relations that use it (logged, so undo restores all)."""
+        """Delete a span, the relations that use it and its claim links (logged, so undo
+        restores all)."""
         with self.action() as grp:
+            self._delete_claim_links(grp, "delete_span", span_id)
             for (rel_id,) in self.db.execute(
                     "SELECT id FROM relations WHERE head_id = ? OR child_id = ?", [span_id, span_id]).fetchall():
                 self._delete(grp, "delete_span", "relations", rel_id)
@@ -184,6 +187,43 @@ class Editor:
         with self.action() as grp:
             self._delete(grp, "unlink", "relations", relation_id)
             return grp
+
+    def link_claims(self, claim_id: int, other_doc_id: int, other_start: int, other_end: int) -> int:
+        """Say that a claim of this layer is the same claim as a stretch of another
+        document (offsets into its text, which never changes); returns the link's id.
+        A link that exists already is left as it is."""
+        with self.action() as grp:
+            if self._own("spans", claim_id)["label"] != CLAIM:
+                raise EditRefused("only a claim can be the same claim as another; nothing was changed")
+            if other_doc_id == self.doc_id:
+                raise EditRefused("a claim is linked to a claim of another document; nothing was changed")
+            other = self.db.execute("SELECT n_chars FROM documents WHERE id = ? AND complete",
+                                    [other_doc_id]).fetchone()
+            if other is None:
+                raise EditRefused(f"there is no document {other_doc_id}; nothing was changed")
+            if not 0 <= other_start < other_end <= other[0]:
+                raise EditRefused(f"{other_start}..{other_end} is not a stretch of document {other_doc_id}'s text;"
+                                  " nothing was changed")
+            same = self.db.execute(
+                "SELECT id FROM claim_links WHERE claim_id = ? AND other_doc_id = ? AND other_start = ?"
+                " AND other_end = ?", [claim_id, other_doc_id, other_start, other_end]).fetchone()
+            if same is not None:
+                return same[0]
+            return self._insert(grp, "link_claims", "claim_links", {
+                "doc_id": self.doc_id, "layer_id": self.layer_id, "claim_id": claim_id,
+                "other_doc_id": other_doc_id, "other_start": other_start, "other_end": other_end})
+
+    def unlink_claims(self, link_id: int) -> int:
+        """Take back one of this layer's claim links."""
+        with self.action() as grp:
+            self._delete(grp, "unlink_claims", "claim_links", link_id)
+            return grp
+
+    def _delete_claim_links(self, grp: int, action: str, span_id: int) -> None:
+        """Delete a span's claim links, logged (never left to the foreign key's cascade,
+        which the log would not see: undo could not bring them back)."""
+        for (link_id,) in self.db.execute("SELECT id FROM claim_links WHERE claim_id = ?", [span_id]).fetchall():
+            self._delete(grp, action, "claim_links", link_id)
 
     def set_canonical(self, span_id: int, name: str | None) -> int:
         """Tie a mention to the canonical source ``name`` (created if new), or untie it."""
@@ -338,8 +378,8 @@ class Editor:
                     raise EditRefused(f"cannot {kind} {_spoken(name)}: that canonical source names mentions since;"
                                       " nothing was changed")
                 if table == "spans" and self.db.execute(
-                        "SELECT 1 FROM relations WHERE head_id = ? OR child_id = ? LIMIT 1",
-                        [row_id, row_id]).fetchone():
+                        "SELECT 1 FROM relations WHERE head_id = :id OR child_id = :id UNION ALL"
+                        " SELECT 1 FROM claim_links WHERE claim_id = :id LIMIT 1", {"id": row_id}).fetchone():
                     raise EditRefused(f"cannot {kind} {_spoken(name)}: the annotation is linked since;"
                                       " nothing was changed")
                 self.db.execute(f"DELETE FROM {table} WHERE rowid = ?", [row_id])
@@ -430,7 +470,7 @@ class Editor:
         if row is None:
             raise EditRefused(f"that {noun} no longer exists (changed in another window?); nothing was changed")
         owner = {"spans": ("layer_id", self.layer_id), "relations": ("layer_id", self.layer_id),
-                 "doc_status": ("annotator_id", self.status_id)}.get(table)
+                 "claim_links": ("layer_id", self.layer_id), "doc_status": ("annotator_id", self.status_id)}.get(table)
         if owner and (row[owner[0]] != owner[1] or row["doc_id"] != self.doc_id):
             raise EditRefused(f"that {noun} is not yours (another layer or document); nothing was changed")
         return row

@@ -30,14 +30,17 @@ def last_id(db: sqlite_utils.Database) -> int:
 
 def touched_since(db: sqlite_utils.Database, after_id: int, doc_id: int,
                   layer_id: int) -> tuple[int, dict[str, set[int]]]:
-    """The spans and relations of a layer on a document that events after ``after_id``
-    changed (whoever made them: this window, another one, an undo), as
-    ``(newest event id seen, {"spans": ids, "relations": ids})``."""
-    touched: dict[str, set[int]] = {"spans": set(), "relations": set()}
+    """The spans, relations and claim links of a layer on a document that events after
+    ``after_id`` changed (whoever made them: this window, another one, an undo), as
+    ``(newest event id seen, {"spans": ids, "relations": ids, "claim_links": ids})``.
+    Claim links include those of another document's claims that point at this one."""
+    touched: dict[str, set[int]] = {"spans": set(), "relations": set(), "claim_links": set()}
     newest = after_id
     for event_id, table, row_id in db.execute(
-            "SELECT id, target, target_id FROM events WHERE id > ? AND doc_id = ? AND layer_id = ?",
-            [after_id, doc_id, layer_id]):
+            "SELECT id, target, target_id FROM events WHERE id > :after AND layer_id = :layer"
+            " AND (doc_id = :doc OR (target = 'claim_links'"
+            " AND json_extract(coalesce(after, before), '$.other_doc_id') = :doc))",
+            {"after": after_id, "doc": doc_id, "layer": layer_id}):
         newest = max(newest, event_id)
         if table in touched:
             touched[table].add(row_id)

@@ -102,3 +102,13 @@ async def test_update_claims_redraws_only_the_named_rows():
         assert after[0] == before[0] and after[2] == before[2]
         assert after[1].strip().startswith("✓D") and "— OSDH · a affirmé" in after[1]
         assert panel.claims[1] == changed
+
+
+async def test_a_claim_linked_to_another_documents_is_marked():
+    linked = ClaimRow(13, "La bataille d’Alep touche à sa fin", "Rami Abdel Rahmane", "", "accepted", "direct", linked=2)
+    app = Harness([CLAIMS[1], linked])
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(ClaimsPanel)
+        await pilot.pause()
+        plain, marked = rows(panel)
+        assert plain.strip().startswith("?D La bataille") and marked.strip().startswith("✓D≡La bataille")

@@ -28,13 +28,16 @@ QUOTE_MARKERS = {DIRECT: "D", INDIRECT: "I", MIXED: "M"}
 """A one-cell mark of the quote type after the state marker (a letter: a « would
 run into the claim's own guillemets)."""
 
+LINKED = "≡"
+"""After the quote type: the claim is the same claim as one of another document."""
 NO_SOURCE = "no source"
 STYLED = (*STATE_MARKS, "source", "no-source", "cue", "highlighted", "highlighted-blurred")
 """The component styles a row uses (`claims-panel--{name}`)."""
 
 
 class ClaimsPanel(ScrollView, can_focus=True):
-    """The claims of a document, one row each: state, excerpt, source and cue.
+    """The claims of a document, one row each: state, quote type, ≡ when linked to a
+    claim of another document, excerpt, source and cue.
 
     Keyboard: up/down/home/end/pageup/pagedown move the highlight, enter selects;
     a click selects.
@@ -261,7 +264,8 @@ class ClaimsPanel(ScrollView, can_focus=True):
         excerpt_width = max(1, self._row_width - 3 - tail.cell_len)
         excerpt = cut(one_line(claim.excerpt), excerpt_width)
         excerpt += " " * (excerpt_width - cell_len(excerpt))
-        return Text.assemble((STATE_MARKS[state], self._style(state)), quote, " ", excerpt, tail,
+        return Text.assemble((STATE_MARKS[state], self._style(state)), quote, LINKED if claim.linked else " ",
+                             excerpt, tail,
                              end="", no_wrap=True)
 
     def _style(self, name: str) -> Style:

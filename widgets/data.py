@@ -48,6 +48,8 @@ class ClaimRow:
     """One of the vocabulary's STATES."""
     quote_type: str | None = None
     """One of the vocabulary's QUOTE_TYPES, or None when unknown."""
+    linked: int = 0
+    """How many claims of other documents it is the same claim as."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from glose.db import documents
+from glose.db.claim_links import ClaimLink
 from glose.db.connection import data_version
 from glose.document_model import Changes
 from glose.errors import GloseError, is_busy
-from glose.plaintext import one_line
+from glose.plaintext import cut, one_line
 from glose.session import AnnotationSession, Confirm, Edit, Outcome, Refusal, reason
 from glose.tui.help import HelpGroups, KeyRow
 from glose.tui.hint_mode import HintModeScreen, hint_labels
@@ -76,6 +77,8 @@ class ArticleScreen(Screen):
         _key("c", f"selection_to('{CUE}')", "Selection → cue", id="selection_to_cue"),
         _key("C", "do('clear_cue')", "Clear cue", id="clear_cue"),
         _key("g", "canonical", "Canonical source"),
+        _key("equals_sign", "same_claim", "Same claim as… (another document)", id="same_claim"),
+        _key("j", "open_linked", "Open a linked claim's document", id="open_linked"),
         *(_key(k, f"label('{label}')", f"Label {label} (selection: new span)", id=f"label_{label.lower()}")
           for k, label in LABEL_KEYS.items()),
         _key("h", "do('edge', ('start', -1))", "Grow start by a word", id="grow_start"),
@@ -128,6 +131,10 @@ class ArticleScreen(Screen):
                    " as in « … », a affirmé) / clear the cue", ("selection_to_cue", "clear_cue")),
             KeyRow("remove one of the claim's source links", ("remove_source",)),
             KeyRow("tie the selected mention to a canonical source (a name; empty unties)", ("canonical",)),
+            KeyRow("the claim is the same claim as one of another document: pick a candidate (score, title,"
+                   " date, text) by its digit, or take a link back by its letter; ≡ marks linked claims",
+                   ("same_claim",)),
+            KeyRow("open the document of a linked claim, on that claim (backspace comes back)", ("open_linked",)),
         ]),
         ("Attributes of the claim", [
             KeyRow("quote type: direct, indirect, mixed", ("quote_type",)),
@@ -172,15 +179,18 @@ class ArticleScreen(Screen):
     POLL_S = 1.0
     """How often the screen looks for changes made by other processes."""
 
-    def __init__(self, doc_id: int, *, layer: str | None = None):
+    def __init__(self, doc_id: int, *, layer: str | None = None, at: int | None = None):
         """``layer``: the layer to edit when it is not the annotator's own (``gold``,
-        from the adjudication screen; never seeded from the suggestions)."""
+        from the adjudication screen; never seeded from the suggestions). ``at``: an
+        offset to open at, selecting the claim there (else where the annotator left it)."""
         super().__init__()
-        self.doc_id = doc_id
+        self.doc_id, self.at = doc_id, at
         self.edited_layer = layer
         self._waiting: tuple[Edit, float] | None = None
         self._data_version = 0
         self._search = ""
+        self._away = False
+        """Another article screen (a linked claim's) is open over this one."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -212,7 +222,13 @@ class ArticleScreen(Screen):
         status = self.query_one(StatusLine)
         status.annotator = self.glose.annotator + (f" in {self.edited_layer}" if self.edited_layer else "")
         view.focus()
-        view.move_caret(position)  # where the annotator left it
+        if self.at is None:
+            view.move_caret(position)  # where the annotator left it
+        else:  # opened on a linked claim: select the claim there
+            view.move_caret(self.at)
+            claim = next((c for c in model.claims if c["start"] <= self.at < c["end"]), None)
+            if claim is not None:
+                self._select(claim["id"], on_purpose=True)
         self._data_version = self._read_data_version()
         self.set_interval(self.POLL_S, self._poll)
         self._refresh_status()
@@ -416,6 +432,13 @@ class ArticleScreen(Screen):
         elif self.current is not None:
             self._select(None)
 
+    def on_screen_resume(self) -> None:
+        """Back from a linked claim's document: show what was changed there (in this
+        process: the poll sees only other processes' changes)."""
+        if self._away:
+            self._away = False
+            self._reread()
+
     def on_unmount(self) -> None:
         self._save_position()
         gc.unfreeze()
@@ -589,3 +612,43 @@ class ArticleScreen(Screen):
             PromptModal("Evidence: a URL, or doc:ID (empty to clear)", value=evidence, placeholder="https://…",
                         validate=self.session.check_evidence),
             lambda url: None if url is None else self._show(self.session.set_evidence(url)))
+
+    def action_same_claim(self) -> None:
+        """Candidates for "the same claim as…" from other documents, and the claim's links."""
+        try:
+            choices = self.session.same_claim_choices()
+        except sqlite3.Error as exc:
+            self._show(Refusal(f"Cannot read the database: {reason(exc)}"))
+            return
+        if isinstance(choices, Refusal):
+            self._show(choices)
+            return
+        self.app.push_screen(ChoiceModal("Same claim as… (digit: link it · letter: take the link back)", choices),
+                             self._chose_same_claim)
+
+    def _chose_same_claim(self, choice) -> None:
+        if choice is None:
+            return
+        kind, value = choice
+        self._show(self.session.link_same_claim(value) if kind == "link" else self.session.unlink_same_claim(value))
+
+    def action_open_linked(self) -> None:
+        """Open the document of a claim linked to this one, on that claim."""
+        places = self.session.linked_places()
+        if isinstance(places, Refusal):
+            self._show(places)
+            return
+        if len(places) == 1:
+            self._open_place(places[0])
+            return
+        self.app.push_screen(ChoiceModal("Open which linked claim?", [
+            (str(i + 1), f"{one_line(link['title'])[:40]} · {cut(link['snippet'], 40)}", link)
+            for i, link in enumerate(places[:9])]), lambda link: None if link is None else self._open_place(link))
+
+    def _open_place(self, link: ClaimLink) -> None:
+        if self._waiting is not None:
+            self._show(Refusal("A change is still waiting for the database; wait for 'saved' or 'not saved'"))
+            return
+        self._save_position()
+        self._away = True
+        self.app.push_screen(ArticleScreen(link["other_doc_id"], layer=self.edited_layer, at=link["other_start"]))
