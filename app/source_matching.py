@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import chain, combinations
 
@@ -78,10 +79,14 @@ class Suggestion:
         return f"{self.other_name} → {self.keep_name} ({self.score}, {self.reason})"
 
 
+def fold(text: str) -> str:
+    """``text`` without accents nor case: what names are compared on."""
+    return (text if text.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", text))).casefold()
+
+
 def words(name: str) -> list[str]:
     """The words of a name, without accents nor case, titles left out."""
-    plain = name if name.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", name))
-    tokens = _WORD.findall(plain.casefold())
+    tokens = _WORD.findall(fold(name))
     start = 0
     while start < len(tokens) - 1:
         if tokens[start] in TITLES or (tokens[start] in ARTICLES and tokens[start + 1] in TITLES):
@@ -198,20 +203,19 @@ def _keep_first(a: _Name, b: _Name, reason: str, mentions: dict[int, int]) -> bo
     return len(a.name) >= len(b.name) if reason == TYPO else len(a.name) <= len(b.name)
 
 
-def suggest(live: Sequence[Source], distinct: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+def suggest(live: Sequence[Source], distinct: AbstractSet[tuple[int, int]] = frozenset(),
             mentions: dict[int, int] | None = None) -> list[Suggestion]:
     """Merge suggestions among ``live`` sources (their names and aliases), best first;
     never a pair in ``distinct`` (said not to be the same). ``mentions``: how often each
     source is mentioned, to keep the usual spelling of a typo."""
     mentions = mentions or {}
-    names = []
+    names: list[_Name] = []
     for source in live:
         for name in (source.name, *source.aliases):
-            found = tuple(words(name))
-            names.append(_Name(source, name, found, " ".join(found)))
+            parts = tuple(words(name))
+            names.append(_Name(source, name, parts, " ".join(parts)))
     own = {name.source.id: name for name in names if name.name == name.source.name}
     best: dict[tuple[int, int], tuple[int, str, int, int]] = {}
-
     for i, j, reason, score in chain(_same_names(names), _typos(names), _acronym_pairs(names)):
         a, b = names[i], names[j]
         pair = (min(a.source.id, b.source.id), max(a.source.id, b.source.id))

@@ -65,6 +65,12 @@ def live_sources(db: sqlite_utils.Database) -> list[Source]:
                 "SELECT id, name, kind, external_id FROM canonical_sources WHERE merged_into IS NULL ORDER BY name")]
 
 
+def aliases_of(db: sqlite_utils.Database, source_id: int) -> list[tuple[int, str]]:
+    """(id, name) of each alias of the live source of ``source_id``, by name."""
+    return db.execute("SELECT id, name FROM canonical_sources WHERE merged_into = (SELECT coalesce(merged_into, id)"
+                      " FROM canonical_sources WHERE id = ?) ORDER BY name", [source_id]).fetchall()
+
+
 def distinct_pairs(db: sqlite_utils.Database) -> set[tuple[int, int]]:
     """Pairs of sources someone said are not the same (smaller id first)."""
     return {(a, b) for a, b in db.execute("SELECT a_id, b_id FROM distinct_sources")}
@@ -94,8 +100,8 @@ _ATTRIBUTED = """
     JOIN spans m ON m.id = r.child_id
     JOIN canonical_sources s ON s.id = m.canonical_id
     JOIN documents d ON d.id = c.doc_id
-    WHERE r.layer_id = :layer AND r.label = :said_by AND r.state != :rejected
-      AND c.label = :claim AND c.state != :rejected AND d.complete
+    WHERE r.layer_id = :layer AND r.label = :said_by_label AND r.state != :rejected_state
+      AND c.label = :claim_label AND c.state != :rejected_state AND d.complete
       AND (:claim_type IS NULL OR json_extract(c.attrs, '$.claim_type') = :claim_type)
       AND (:since IS NULL OR substr(json_extract(d.meta, '$.date'), 1, 10) BETWEEN :since AND :until)
 """
@@ -106,7 +112,7 @@ layer, neither it nor the claim rejected, in a complete document, within the fil
 def _params(claims: ClaimFilter) -> dict:
     since, until = claims.dates or (None, None)
     return {"layer": claims.layer_id, "claim_type": claims.claim_type, "since": since, "until": until,
-            "said_by": SAID_BY, "claim": CLAIM, "cue": CUE, "rejected": REJECTED}
+            "said_by_label": SAID_BY, "claim_label": CLAIM, "cue_label": CUE, "rejected_state": REJECTED}
 
 
 def claim_counts(db: sqlite_utils.Database, claims: ClaimFilter) -> dict[int, tuple[int, int]]:
@@ -146,7 +152,7 @@ def claims_of(db: sqlite_utils.Database, source_id: int, claims: ClaimFilter) ->
         "SELECT DISTINCT c.id, c.doc_id, d.title, coalesce(json_extract(d.meta, '$.date'), ''), c.start, c.end,"
         " substr(d.text, c.start + 1, c.end - c.start), c.attrs,"
         " (SELECT substr(d.text, q.start + 1, q.end - q.start) FROM relations k JOIN spans q ON q.id = k.child_id"
-        "   WHERE k.head_id = c.id AND k.layer_id = r.layer_id AND k.label = :cue AND k.state != :rejected"
+        "   WHERE k.head_id = c.id AND k.layer_id = r.layer_id AND k.label = :cue_label AND k.state != :rejected_state"
         "   ORDER BY k.id LIMIT 1)"
         + _ATTRIBUTED +
         " AND m.canonical_id IN (SELECT id FROM canonical_sources WHERE id = :source OR merged_into = :source)"

@@ -41,6 +41,10 @@ TWO = "« L'aide arrive », a affirmé M. Dujarric. « Ce n'est pas assez », a 
 
 @pytest.fixture
 def corpus(db):
+    return build(db)
+
+
+def build(db):
     """Two documents on two dates; the suggestions and alice's layer disagree."""
     with write(db):
         suggestions = layers.layer_id(db, SUGGESTIONS)

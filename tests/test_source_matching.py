@@ -6,7 +6,7 @@ import random
 import time
 
 from glose.db.sources import Source
-from glose.source_matching import ACRONYM, SAME_NAME, SURNAME, TYPO, suggest, words
+from glose.source_matching import ACRONYM, SAME_NAME, TYPO, suggest, words
 from glose.vocabulary import ORGANISATION, OTHER, PERSON
 
 

@@ -172,12 +172,15 @@ class ArticleScreen(Screen):
     POLL_S = 1.0
     """How often the screen looks for changes made by other processes."""
 
-    def __init__(self, doc_id: int, *, layer: str | None = None):
+    def __init__(self, doc_id: int, *, layer: str | None = None, select: tuple[int, int] | None = None):
         """``layer``: the layer to edit when it is not the annotator's own (``gold``,
-        from the adjudication screen; never seeded from the suggestions)."""
+        from the adjudication screen; never seeded from the suggestions). ``select``:
+        the offsets of a claim to select on opening (from the sources screen: the
+        claim of the layer shown at those offsets, else the caret at its start)."""
         super().__init__()
         self.doc_id = doc_id
         self.edited_layer = layer
+        self.select_on_open = select
         self._waiting: tuple[Edit, float] | None = None
         self._data_version = 0
         self._search = ""
@@ -216,6 +219,13 @@ class ArticleScreen(Screen):
         self._data_version = self._read_data_version()
         self.set_interval(self.POLL_S, self._poll)
         self._refresh_status()
+        if self.select_on_open is not None:
+            start, end = self.select_on_open
+            claim = next((c["id"] for c in model.claims if (c["start"], c["end"]) == (start, end)), None)
+            if claim is not None:
+                self._select(claim, on_purpose=True)
+            else:
+                view.move_caret(start)
         # The article's rows are here for the screen's life: keep the garbage collector
         # from walking them again and again (on a 100k-word article each full pass
         # cost more than a key press). Unfrozen when the screen goes.
