@@ -10,9 +10,9 @@ Three reasons, accents and case ignored, titles (M., Mme, le président…) left
 - ``acronym``: an organisation's acronym against its expansion, "OSDH" /
   "Observatoire syrien des droits de l'homme".
 
-Never every pair: names are put in blocks by the first and by the last four letters of
-their surname (a typo in the middle of a surname stays in one of them) and by acronym;
-only names of one block are compared, so 50,000 sources take well under a second.
+Never every pair: same names, surnames and acronyms are looked up in dictionaries, and
+typos are looked for only among names that share their first name's initial and the
+first, or the last, four letters of their surname; so 50,000 sources take half a second.
 Pure computation: no Textual, no spaCy; ``merge_suggestions`` reads what it needs.
 """
 from __future__ import annotations
@@ -37,6 +37,8 @@ TYPO_MIN = 85
 """The least ratio (0-100) of two names, accents and case ignored, for a typo."""
 FIRST_NAME_MIN = 70
 """The least ratio of the first names of two full names for a typo ("stephane"/"stepjane": 88)."""
+BLOCK_MAX = 3_000
+"""The most names compared pair by pair for typos (3,000: about 4.5 million ratios, in C)."""
 SURNAME, SAME_NAME, TYPO, ACRONYM = "surname", "same name", "typo", "acronym"
 SCORES = {SAME_NAME: 100, ACRONYM: 95, SURNAME: 90}
 """The score shown for a reason that is no ratio."""
@@ -145,15 +147,18 @@ def _same_names(names: Sequence[_Name]) -> Iterable[tuple[int, int, str, int]]:
 
 def _typos(names: Sequence[_Name]) -> Iterable[tuple[int, int, str, int]]:
     """Names close by rapidfuzz's ratio, compared within their blocks only: those that
-    share the first, or the last, four letters of their surname (a typo in the middle of
-    a surname stays in one of them). Two full names need close first names too."""
+    share the initial of their first name (full names) and the first, or the last, four
+    letters of their surname (a typo in the middle of a surname stays in one of them).
+    Two full names need close first names too. A block larger than ``BLOCK_MAX`` (names
+    that differ by digits, say) is left out rather than compared pair by pair."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, name in enumerate(names):
         if len(name.joined) >= 5:
-            blocks["<" + name.words[-1][:4]].append(index)
-            blocks[">" + name.words[-1][-4:]].append(index)
+            initial = name.words[0][0] if len(name.words) >= 2 else ""
+            blocks[f"{initial}<{name.words[-1][:4]}"].append(index)
+            blocks[f"{initial}>{name.words[-1][-4:]}"].append(index)
     for block in blocks.values():
-        if len(block) < 2:
+        if not 2 <= len(block) <= BLOCK_MAX:
             continue
         for i, j, score in _close_pairs(block, [names[i].joined for i in block]):
             a, b = names[i], names[j]

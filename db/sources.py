@@ -94,19 +94,33 @@ class ClaimFilter:
     dates: tuple[str, str] | None = None
 
 
+_WITHIN = """r.layer_id = :layer AND r.label = :said_by_label AND r.state != :rejected_state
+      AND c.label = :claim_label AND c.state != :rejected_state AND d.complete
+      AND (:claim_type IS NULL OR json_extract(c.attrs, '$.claim_type') = :claim_type)
+      AND (:since IS NULL OR substr(json_extract(d.meta, '$.date'), 1, 10) BETWEEN :since AND :until)
+"""
+"""A claim (``c``) said by a mention (``m``) through a SAID_BY relation (``r``) of the layer,
+neither it nor the claim rejected, in a complete document (``d``), within the filter."""
+
 _ATTRIBUTED = """
     FROM relations r
     JOIN spans c ON c.id = r.head_id
     JOIN spans m ON m.id = r.child_id
     JOIN canonical_sources s ON s.id = m.canonical_id
     JOIN documents d ON d.id = c.doc_id
-    WHERE r.layer_id = :layer AND r.label = :said_by_label AND r.state != :rejected_state
-      AND c.label = :claim_label AND c.state != :rejected_state AND d.complete
-      AND (:claim_type IS NULL OR json_extract(c.attrs, '$.claim_type') = :claim_type)
-      AND (:since IS NULL OR substr(json_extract(d.meta, '$.date'), 1, 10) BETWEEN :since AND :until)
-"""
-"""Claims of a layer said by a mention tied to a source (``s``): a SAID_BY relation of the
-layer, neither it nor the claim rejected, in a complete document, within the filter."""
+    WHERE """ + _WITHIN
+"""Claims of a layer said by a mention tied to a source (``s``), walked from the layer's relations."""
+
+_ATTRIBUTED_TO = """
+    FROM spans m
+    CROSS JOIN relations r ON r.child_id = m.id
+    JOIN spans c ON c.id = r.head_id
+    JOIN canonical_sources s ON s.id = m.canonical_id
+    JOIN documents d ON d.id = c.doc_id
+    WHERE m.canonical_id IN (SELECT id FROM canonical_sources WHERE id = :source OR merged_into = :source)
+      AND """ + _WITHIN
+"""The same for one source, walked from its mentions (CROSS JOIN: SQLite keeps that order;
+from the layer's relations it took 0.24 s at 1,000,000 spans)."""
 
 
 def _params(claims: ClaimFilter) -> dict:
@@ -154,9 +168,7 @@ def claims_of(db: sqlite_utils.Database, source_id: int, claims: ClaimFilter) ->
         " (SELECT substr(d.text, q.start + 1, q.end - q.start) FROM relations k JOIN spans q ON q.id = k.child_id"
         "   WHERE k.head_id = c.id AND k.layer_id = r.layer_id AND k.label = :cue_label AND k.state != :rejected_state"
         "   ORDER BY k.id LIMIT 1)"
-        + _ATTRIBUTED +
-        " AND m.canonical_id IN (SELECT id FROM canonical_sources WHERE id = :source OR merged_into = :source)"
-        " ORDER BY 4, c.doc_id, c.start",
+        + _ATTRIBUTED_TO + " ORDER BY 4, c.doc_id, c.start",
         {**_params(claims), "source": _live_id(db, source_id)}).fetchall()
     result = []
     for span_id, doc_id, title, date, start, end, text, attrs, cue in rows:

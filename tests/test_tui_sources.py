@@ -185,3 +185,14 @@ async def test_a_locked_database_is_a_message_not_a_crash(corpus):
         await pilot.press("a")
         await settle(pilot)
         assert rows(screen) == []
+
+
+async def test_the_command_palette_opens_the_sources(corpus):
+    async with GloseApp(corpus, annotator="alice").run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Sources")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SourcesScreen)
+        assert counts(pilot.app.screen)["Stéphane Dujarric"] == ("1", "1")

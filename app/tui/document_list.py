@@ -41,7 +41,7 @@ class DocumentListScreen(Screen):
         Binding("f", "cycle_filter", "Filter", id="filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("j", "adjudicate", "Adjudicate", id="adjudicate"),
-        Binding("o", "sources", "Sources", id="sources"),
+        Binding("o", "sources", "Sources", id="sources", show=False),
     ]
 
     KEY_GROUPS: ClassVar[HelpGroups] = [

@@ -27,6 +27,9 @@ from glose.tui.sources_screen import edit_sources
 if TYPE_CHECKING:
     from glose.tui.app import GloseApp
 
+SHOWN_MAX = 500
+"""Suggestions listed at most, the best first: each decision reads them again."""
+
 
 class MergeSuggestionsScreen(Screen):
     """One row per suggestion: "Stepjane Dujarric → Stéphane Dujarric (94, typo)"."""
@@ -114,17 +117,18 @@ class MergeSuggestionsScreen(Screen):
         row = table.cursor_row
         self.suggestions = suggestions
         table.clear()
-        for suggestion in suggestions:
+        for suggestion in suggestions[:SHOWN_MAX]:
             table.add_row(Text(cut(one_line(str(suggestion)), max(20, self.size.width - 4))))
         if suggestions:
-            table.move_cursor(row=min(row, len(suggestions) - 1))
+            table.move_cursor(row=min(row, table.row_count - 1))
         self._show_progress()
 
     def _show_progress(self, note: str = "") -> None:
         if self._finding:
             words = "looking for names that may be one source…"
         elif self.suggestions:
-            words = f"{len(self.suggestions):,} suggestions · a merge · x not the same · w keep the other name · u undo"
+            best = f" (the best {SHOWN_MAX:,} shown)" if len(self.suggestions) > SHOWN_MAX else ""
+            words = f"{len(self.suggestions):,} suggestions{best} · a merge · x not the same · w keep the other name · u undo"
         else:
             words = "no more suggestions"
         self.query_one("#progress", Static).update(Text(" · ".join(filter(None, (words, note)))))

@@ -32,6 +32,8 @@ from glose.tui.modals import ChoiceModal, PromptModal
 from glose.vocabulary import CLAIM_TYPES, GOLD, ORGANISATION, OTHER, PERSON, SUGGESTIONS
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from glose.tui.app import GloseApp
 
 SHOWN_MAX = 1_000
@@ -122,6 +124,8 @@ class SourcesScreen(Screen):
         self.claim_type: str | None = None
         self.dates: tuple[str, str] | None = None
         self.all_sources: list[Source] = []
+        self._folded: dict[int, str] = {}
+        """Each source's names without accents nor case, for the filter and the order."""
         self.counts: dict[int, tuple[int, int]] = {}
         self._request = 0
         self._counting = False
@@ -191,6 +195,7 @@ class SourcesScreen(Screen):
             return
         self._counting = False
         self.layer_name, self.all_sources, self.counts = counted.layer, counted.sources, counted.counts
+        self._folded = {s.id: fold(" | ".join((s.name, *s.aliases))) for s in self.all_sources}
         self._show_list()
 
     def _cannot_read(self, request: int, exc: BaseException) -> None:
@@ -204,9 +209,8 @@ class SourcesScreen(Screen):
     def shown_sources(self) -> list[Source]:
         """The sources the filter lets through, the most quoted first."""
         needle = fold(self.query_one("#search", Input).value.strip())
-        found = [s for s in self.all_sources
-                 if not needle or any(needle in fold(name) for name in (s.name, *s.aliases))]
-        return sorted(found, key=lambda s: (-self.counts.get(s.id, (0, 0))[0], fold(s.name)))
+        found = [s for s in self.all_sources if needle in self._folded[s.id]]
+        return sorted(found, key=lambda s: (-self.counts.get(s.id, (0, 0))[0], self._folded[s.id]))
 
     def _show_list(self, keep: int | None = None) -> None:
         table = self.query_one(DataTable)
@@ -230,6 +234,8 @@ class SourcesScreen(Screen):
                  f"{len(shown):,} sources" + (f" (the first {SHOWN_MAX:,} shown)" if len(shown) > SHOWN_MAX else "")]
         if self._counting:
             parts.append("counting…")
+        elif not self.all_sources:
+            parts.append("no canonical sources yet: tie a mention to one with g in an article")
         if note:
             parts.append(note)
         self.query_one("#progress", Static).update(Text(" · ".join(parts)))
@@ -371,7 +377,7 @@ class SourcesScreen(Screen):
             self.recount()
 
 
-def default_layer(db, annotator: str) -> str:
+def default_layer(db: sqlite_utils.Database, annotator: str) -> str:
     """``gold`` if its claims have sources, else the annotator's own layer if they have,
     else the suggestions."""
     for name in (GOLD, annotator):
