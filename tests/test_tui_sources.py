@@ -196,3 +196,45 @@ async def test_the_command_palette_opens_the_sources(corpus):
         await settle(pilot)
         assert isinstance(pilot.app.screen, SourcesScreen)
         assert counts(pilot.app.screen)["Stéphane Dujarric"] == ("1", "1")
+
+
+async def test_kind_external_id_merge_and_split_by_keys(corpus):
+    async with GloseApp(corpus, annotator="alice").run_test(size=(140, 30)) as pilot:
+        screen = await open_sources(pilot)
+        assert rows(screen)[0][0] == "Stéphane Dujarric"
+        await pilot.press("k", "o")  # organisation
+        await settle(pilot)
+        assert rows(screen)[0][1] == "organisation"
+        await pilot.press("i", *"Q2356590", "enter")
+        await settle(pilot)
+        assert rows(screen)[0][2] == "Q2356590"
+        await pilot.press("m", *"M. Duj", "enter")  # merge M. Dujarric into the highlighted source
+        await settle(pilot)
+        assert [row[0] for row in rows(screen)] == ["Stéphane Dujarric", "OSDH"]
+        assert rows(screen)[0][3] == "M. Dujarric"
+        await pilot.press("s", "enter")  # split its one alias out again
+        await settle(pilot)
+        assert sorted(row[0] for row in rows(screen)) == ["M. Dujarric", "OSDH", "Stéphane Dujarric"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert rows(screen)[0][3] == "M. Dujarric"
+        assert sources.find(pilot.app.db, "M. Dujarric").external_id == "Q2356590"
+
+
+async def test_names_are_never_markup_and_read_only_refuses_changes(corpus):
+    from glose.db import layers, spans
+    from glose.db.transaction import write
+
+    db = open_db(corpus)
+    with write(db):
+        doc = db.execute("SELECT min(id) FROM documents").fetchone()[0]
+        spans.add_annotations(db, doc, layers.layer_id(db, "alice"), [
+            {"start": 0, "end": 5, "label": "PER", "canonical": "[bold red]Alerte[/]"}])
+    db.close()
+    async with GloseApp(corpus, annotator="alice", read_only=True).run_test(size=(140, 30)) as pilot:
+        screen = await open_sources(pilot)
+        assert "[bold red]Alerte[/]" in [row[0] for row in rows(screen)]
+        await pilot.press("r", "ctrl+u", *"Autre", "enter")
+        await settle(pilot)
+        assert notes(pilot.app)[-1] == "Read-only: opened with --read-only"
+        assert sources.find(pilot.app.db, "Autre") is None
