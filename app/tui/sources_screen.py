@@ -1,8 +1,9 @@
 """The sources screen: every canonical source of the corpus with its claims and documents
 in one layer; a source's claims; renaming, merging, splitting sources.
 
-Counting reads every attribution of a layer: on a large corpus that takes a while, so it
-runs in a worker thread on a connection of its own ("counting…"), never on the UI thread.
+Counting reads every attribution of a layer (half a second at 1,000,000 spans), so it
+runs in a worker thread on a connection of its own ("counting…"), never on the UI thread;
+so does reading a source's claims.
 Each change to a source is one ``SourceEditor`` call (one transaction, logged, undone
 with ``u``); a database error is a message on screen.
 """
@@ -14,19 +15,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, ClassVar, cast
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from glose.db import layers, sources
-from glose.db.connection import open_db
 from glose.db.sources import ClaimFilter, Source, SourceClaim, SourceEditor
 from glose.errors import GloseError
 from glose.plaintext import cut, one_line
 from glose.session import reason
 from glose.source_matching import fold
+from glose.tui.background import read_apart
 from glose.tui.help import HelpGroups, KeyRow
 from glose.tui.modals import ChoiceModal, PromptModal
 from glose.vocabulary import CLAIM_TYPES, GOLD, ORGANISATION, OTHER, PERSON, SUGGESTIONS
@@ -69,9 +69,8 @@ def edit_sources(screen: Screen, change: Callable[[SourceEditor], object]) -> ob
 
 @dataclass(frozen=True)
 class Counted:
-    """What the counting worker read: the layer it chose, every live source, their counts."""
+    """What the count read: the layer it chose, every live source, their counts."""
 
-    request: int
     layer: str
     sources: list[Source]
     counts: dict[int, tuple[int, int]]
@@ -127,7 +126,6 @@ class SourcesScreen(Screen):
         self._folded: dict[int, str] = {}
         """Each source's names without accents nor case, for the filter and the order."""
         self.counts: dict[int, tuple[int, int]] = {}
-        self._request = 0
         self._counting = False
 
     @property
@@ -165,44 +163,28 @@ class SourcesScreen(Screen):
 
     def recount(self) -> None:
         """Count again (after a filter or a change); the list stays until the counts come."""
-        self._request += 1
         self._counting = True
         self._show_progress()
-        self._count(self._request, self.layer_name, self.claim_type, self.dates)
+        layer, claim_type, dates, annotator = self.layer_name, self.claim_type, self.dates, self.glose.annotator
 
-    @work(thread=True, exclusive=True, group="source-counts")
-    def _count(self, request: int, layer: str | None, claim_type: str | None, dates: tuple[str, str] | None) -> None:
-        """Read the sources and count their claims on this thread's own connection."""
-        try:
-            db = open_db(self.glose.db_path, access="read-only", check=False)
-        except (GloseError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self._cannot_read, request, exc)
-            return
-        try:
-            layer = layer or default_layer(db, self.glose.annotator)
-            layer_id = layers.find_layer(db, layer)
+        def count(db: sqlite_utils.Database) -> Counted:
+            chosen = layer or default_layer(db, annotator)
+            layer_id = layers.find_layer(db, chosen)
             counts = {} if layer_id is None else sources.claim_counts(db, ClaimFilter(layer_id, claim_type, dates))
-            counted = Counted(request, layer, sources.live_sources(db), counts)
-        except (GloseError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self._cannot_read, request, exc)
-            return
-        finally:
-            db.close()
-        self.app.call_from_thread(self._counted, counted)
+            return Counted(chosen, sources.live_sources(db), counts)
+
+        read_apart(self, count, self._counted, self._cannot_read, group="source-counts")
 
     def _counted(self, counted: Counted) -> None:
-        if counted.request != self._request:  # a newer count is on its way
-            return
         self._counting = False
         self.layer_name, self.all_sources, self.counts = counted.layer, counted.sources, counted.counts
         self._folded = {s.id: fold(" | ".join((s.name, *s.aliases))) for s in self.all_sources}
         self._show_list()
 
-    def _cannot_read(self, request: int, exc: BaseException) -> None:
-        if request == self._request:
-            self._counting = False
-            self._show_progress(f"cannot read the database: {reason(exc)}")
-            self.notify(f"Cannot read the database: {reason(exc)}", severity="error")
+    def _cannot_read(self, exc: BaseException) -> None:
+        self._counting = False
+        self._show_progress(f"cannot read the database: {reason(exc)}")
+        self.notify(f"Cannot read the database: {reason(exc)}", severity="error")
 
     # --- Showing -------------------------------------------------------------------------
 
@@ -409,9 +391,8 @@ class SourceClaimsScreen(Screen):
         self.source, self.claim_filter, self.layer_name = source, claims, layer
         self.claims: list[SourceClaim] = []
         self.links: dict[int, int] = {}
-        """Claim id -> how many other places say the same claim (column ≡).
-        LEAD: fill from ``glose.db.claim_links.link_counts(db, layer_id, claim_ids)``
-        once the claim links (issue 13.4) are merged; empty until then."""
+        """Claim id -> how many other places say the same claim (column ≡): empty until
+        the claim links (issue 13.4) are wired in ``on_mount``'s read (LEAD)."""
 
     @property
     def glose(self) -> GloseApp:
@@ -430,10 +411,23 @@ class SourceClaimsScreen(Screen):
                                   ("type", "claim_type", 10), ("document", "title", 26), ("date", "date", 10),
                                   ("≡", "links", 3)):
             table.add_column(label, key=key, width=width)
-        try:
-            self.claims = sources.claims_of(self.glose.db, self.source.id, self.claim_filter)
-        except sqlite3.Error as exc:
-            self.notify(f"Cannot read the database: {reason(exc)}", severity="error")
+        self.query_one("#progress", Static).update(Text("reading the claims…"))
+        table.focus()
+        source_id, claim_filter = self.source.id, self.claim_filter
+
+        def read(db: sqlite_utils.Database) -> tuple[list[SourceClaim], dict[int, int]]:
+            claims = sources.claims_of(db, source_id, claim_filter)
+            # LEAD: once the claim links (issue 13.4) are merged:
+            # links = claim_links.link_counts(db, claim_filter.layer_id, [c.span_id for c in claims])
+            links: dict[int, int] = {}
+            return claims, links
+
+        read_apart(self, read, self._show, self._cannot_read, group="source-claims")
+
+    def _show(self, answer: tuple[list[SourceClaim], dict[int, int]]) -> None:
+        self.claims, self.links = answer
+        table = self.query_one(DataTable)
+        table.clear()
         for claim in self.claims:
             links = self.links.get(claim.span_id)
             table.add_row(*(Text(cut(one_line(value), width)) for value, width in (
@@ -442,7 +436,10 @@ class SourceClaimsScreen(Screen):
         documents = len({c.doc_id for c in self.claims})
         self.query_one("#progress", Static).update(Text(one_line(
             f"{self.source.name} · {len(self.claims):,} claims in {documents:,} documents · layer {self.layer_name}")))
-        table.focus()
+
+    def _cannot_read(self, exc: BaseException) -> None:
+        self.query_one("#progress", Static).update(Text(f"cannot read the database: {reason(exc)}"))
+        self.notify(f"Cannot read the database: {reason(exc)}", severity="error")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from glose.tui.article_screen import ArticleScreen
