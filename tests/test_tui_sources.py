@@ -118,8 +118,9 @@ async def test_dates_are_typed_and_a_bad_range_is_refused(corpus):
         assert counts(screen)["Stéphane Dujarric"] == ("1", "1")
         assert counts(screen)["OSDH"] == ("0", "0")
     assert parse_dates("") is None
-    with pytest.raises(ValueError):
-        parse_dates("13/12/2016")
+    for wrong in ("13/12/2016", "2016-02-30..2016-03-01", "2016-12-01"):
+        with pytest.raises(ValueError):
+            parse_dates(wrong)
 
 
 async def test_merge_suggestions_accept_reject_and_undo(corpus):

@@ -1,9 +1,9 @@
 """Merge suggestions, one key each: names of the corpus that may be one source.
 
-``glose.source_matching`` finds them, in a worker thread on its own connection (half
-a second for 50,000 sources);
-``a`` merges, ``x`` says they are not the same (never suggested again), ``w`` swaps
-which name is kept, ``u`` undoes the last change. Each is one ``SourceEditor`` call.
+``glose.source_matching`` finds them, in a worker thread on its own connection (half a
+second for 50,000 sources); ``a`` merges, ``x`` says they are not the same (never
+suggested again), ``w`` swaps which name is kept, ``u`` undoes the last change. Each is
+one ``SourceEditor`` call.
 """
 from __future__ import annotations
 

@@ -3,8 +3,7 @@ in one layer; a source's claims; renaming, merging, splitting sources.
 
 Counting reads every attribution of a layer (half a second at 1,000,000 spans), so it
 runs in a worker thread on a connection of its own ("counting…"), never on the UI thread;
-so does reading a source's claims.
-Each change to a source is one ``SourceEditor`` call (one transaction, logged, undone
+so does reading a source's claims. Each change to a source is one ``SourceEditor`` call (one transaction, logged, undone
 with ``u``); a database error is a message on screen.
 """
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Callable, ClassVar, cast
 
 from rich.text import Text
@@ -47,9 +47,13 @@ def parse_dates(typed: str) -> tuple[str, str] | None:
     if not typed.strip():
         return None
     found = DATES.fullmatch(typed)
-    if not found or found[1] > found[2]:
+    try:
+        first, last = (date.fromisoformat(found[1]), date.fromisoformat(found[2])) if found else (None, None)
+    except ValueError:
+        first = last = None
+    if first is None or last is None or first > last:
         raise ValueError("type two days, the first before the second: 2016-12-01..2016-12-31")
-    return found[1], found[2]
+    return first.isoformat(), last.isoformat()
 
 
 def edit_sources(screen: Screen, change: Callable[[SourceEditor], object]) -> object | None:
