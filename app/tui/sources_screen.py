@@ -146,12 +146,13 @@ class SourcesScreen(Screen):
     def on_mount(self) -> None:
         self.title = "sources"
         table = self.query_one(DataTable)
+        # The counts right after the name: at 80 columns the aliases are what scrolls off.
         table.add_column("source", key="name", width=32)
+        table.add_column("claims", key="claims", width=7)
+        table.add_column("docs", key="docs", width=6)
         table.add_column("kind", key="kind", width=12)
         table.add_column("id", key="external_id", width=10)
         table.add_column("aliases", key="aliases", width=30)
-        table.add_column("claims", key="claims", width=7)
-        table.add_column("docs", key="docs", width=6)
         table.focus()
 
     def on_screen_resume(self) -> None:
@@ -205,9 +206,9 @@ class SourcesScreen(Screen):
         self._shown = self.shown_sources()
         for source in self._shown[:SHOWN_MAX]:
             claims, docs = self.counts.get(source.id, (0, 0))
-            table.add_row(Text(cut(one_line(source.name), 32)), Text(source.kind), Text(one_line(source.external_id or "")),
-                          Text(cut(one_line(", ".join(source.aliases)), 30)), Text(f"{claims:,}", justify="right"),
-                          Text(f"{docs:,}", justify="right"), key=str(source.id))
+            table.add_row(Text(cut(one_line(source.name), 32)), Text(f"{claims:,}", justify="right"),
+                          Text(f"{docs:,}", justify="right"), Text(source.kind), Text(one_line(source.external_id or "")),
+                          Text(cut(one_line(", ".join(source.aliases)), 30)), key=str(source.id))
         rows = [s.id for s in self._shown[:SHOWN_MAX]]
         if current in rows:
             table.move_cursor(row=rows.index(current))
