@@ -12,6 +12,7 @@ row it would put back was changed since, by anyone.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -20,7 +21,7 @@ from glose.db import layers
 from glose.db.edits import Editor
 from glose.db.transaction import write
 from glose.errors import EditRefused
-from glose.vocabulary import SOURCE_KINDS
+from glose.vocabulary import CLAIM, CUE, REJECTED, SAID_BY, SOURCE_KINDS
 
 _TARGETS = ("canonical_sources", "distinct_sources")
 
@@ -64,9 +65,122 @@ def live_sources(db: sqlite_utils.Database) -> list[Source]:
                 "SELECT id, name, kind, external_id FROM canonical_sources WHERE merged_into IS NULL ORDER BY name")]
 
 
+def aliases_of(db: sqlite_utils.Database, source_id: int) -> list[tuple[int, str]]:
+    """(id, name) of each alias of the live source of ``source_id``, by name."""
+    return db.execute("SELECT id, name FROM canonical_sources WHERE merged_into = (SELECT coalesce(merged_into, id)"
+                      " FROM canonical_sources WHERE id = ?) ORDER BY name", [source_id]).fetchall()
+
+
 def distinct_pairs(db: sqlite_utils.Database) -> set[tuple[int, int]]:
     """Pairs of sources someone said are not the same (smaller id first)."""
     return {(a, b) for a, b in db.execute("SELECT a_id, b_id FROM distinct_sources")}
+
+
+def mention_counts(db: sqlite_utils.Database) -> dict[int, int]:
+    """How many mentions (spans of any layer) name each live source."""
+    return dict(db.execute(
+        "SELECT coalesce(c.merged_into, c.id), sum(n) FROM (SELECT canonical_id, count(*) AS n FROM spans"
+        " WHERE canonical_id IS NOT NULL GROUP BY canonical_id) JOIN canonical_sources c ON c.id = canonical_id"
+        " GROUP BY 1").fetchall())
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """Which claims of the corpus count: those of one layer, of a claim type, between two
+    dates (documents' ``meta`` date, ``YYYY-MM-DD``, both ends included)."""
+
+    layer_id: int
+    claim_type: str | None = None
+    dates: tuple[str, str] | None = None
+
+
+_WITHIN = """r.layer_id = :layer AND r.label = :said_by_label AND r.state != :rejected_state
+      AND c.label = :claim_label AND c.state != :rejected_state AND d.complete
+      AND (:claim_type IS NULL OR json_extract(c.attrs, '$.claim_type') = :claim_type)
+      AND (:since IS NULL OR substr(json_extract(d.meta, '$.date'), 1, 10) BETWEEN :since AND :until)
+"""
+"""A claim (``c``) said by a mention (``m``) through a SAID_BY relation (``r``) of the layer,
+neither it nor the claim rejected, in a complete document (``d``), within the filter."""
+
+_ATTRIBUTED = """
+    FROM relations r
+    JOIN spans c ON c.id = r.head_id
+    JOIN spans m ON m.id = r.child_id
+    JOIN canonical_sources s ON s.id = m.canonical_id
+    JOIN documents d ON d.id = c.doc_id
+    WHERE """ + _WITHIN
+"""Claims of a layer said by a mention tied to a source (``s``), walked from the layer's relations."""
+
+_ATTRIBUTED_TO = """
+    FROM spans m
+    CROSS JOIN relations r ON r.child_id = m.id
+    JOIN spans c ON c.id = r.head_id
+    JOIN canonical_sources s ON s.id = m.canonical_id
+    JOIN documents d ON d.id = c.doc_id
+    WHERE m.canonical_id IN (SELECT id FROM canonical_sources WHERE id = :source OR merged_into = :source)
+      AND """ + _WITHIN
+"""The same for one source, walked from its mentions (CROSS JOIN: SQLite keeps that order;
+from the layer's relations it took 0.24 s at 1,000,000 spans)."""
+
+
+def _params(claims: ClaimFilter) -> dict:
+    since, until = claims.dates or (None, None)
+    return {"layer": claims.layer_id, "claim_type": claims.claim_type, "since": since, "until": until,
+            "said_by_label": SAID_BY, "claim_label": CLAIM, "cue_label": CUE, "rejected_state": REJECTED}
+
+
+def claim_counts(db: sqlite_utils.Database, claims: ClaimFilter) -> dict[int, tuple[int, int]]:
+    """Each live source with attributed claims: (number of claims, number of documents).
+    A claim said by two mentions of one source counts once. Reads every SAID_BY of the
+    layer: run it off the UI thread on a large corpus."""
+    return {source: (n_claims, n_docs) for source, n_claims, n_docs in db.execute(
+        "SELECT coalesce(s.merged_into, s.id), count(DISTINCT c.id), count(DISTINCT c.doc_id)"
+        + _ATTRIBUTED + " GROUP BY 1", _params(claims))}
+
+
+def has_claims(db: sqlite_utils.Database, layer_id: int) -> bool:
+    """Whether any claim of the layer is said by a mention tied to a source."""
+    return db.execute("SELECT 1" + _ATTRIBUTED + " LIMIT 1", _params(ClaimFilter(layer_id))).fetchone() is not None
+
+
+@dataclass(frozen=True)
+class SourceClaim:
+    """A claim attributed to a source, as the sources screen lists it."""
+
+    span_id: int
+    doc_id: int
+    title: str
+    date: str
+    start: int
+    end: int
+    text: str
+    cue: str
+    quote_type: str
+    claim_type: str
+
+
+def claims_of(db: sqlite_utils.Database, source_id: int, claims: ClaimFilter) -> list[SourceClaim]:
+    """The claims said by the live source of ``source_id`` (or its aliases), by date,
+    document and place."""
+    rows = db.execute(
+        "SELECT DISTINCT c.id, c.doc_id, d.title, coalesce(json_extract(d.meta, '$.date'), ''), c.start, c.end,"
+        " substr(d.text, c.start + 1, c.end - c.start), c.attrs,"
+        " (SELECT substr(d.text, q.start + 1, q.end - q.start) FROM relations k JOIN spans q ON q.id = k.child_id"
+        "   WHERE k.head_id = c.id AND k.layer_id = r.layer_id AND k.label = :cue_label AND k.state != :rejected_state"
+        "   ORDER BY k.id LIMIT 1)"
+        + _ATTRIBUTED_TO + " ORDER BY 4, c.doc_id, c.start",
+        {**_params(claims), "source": _live_id(db, source_id)}).fetchall()
+    result = []
+    for span_id, doc_id, title, date, start, end, text, attrs, cue in rows:
+        values = json.loads(attrs or "{}")
+        result.append(SourceClaim(span_id, doc_id, title, str(date), start, end, text, cue or "",
+                                  values.get("quote_type") or "", values.get("claim_type") or ""))
+    return result
+
+
+def _live_id(db: sqlite_utils.Database, source_id: int) -> int:
+    row = db.execute("SELECT coalesce(merged_into, id) FROM canonical_sources WHERE id = ?", [source_id]).fetchone()
+    return row[0] if row else source_id
 
 
 class SourceEditor(Editor):

@@ -30,8 +30,8 @@ def test_import_linter_contracts_hold(tmp_path):
 
 def test_db_and_nlp_load_without_textual():
     code = ("import sys, glose.db.connection, glose.db.edits, glose.importer, glose.exporter, glose.nlp,"
-            " glose.suggest.engine; bad = [m for m in sys.modules if m.startswith(('textual', 'glose.widgets',"
-            " 'glose.tui'))]; print(bad)")
+            " glose.suggest.engine, glose.source_matching;"
+            " bad = [m for m in sys.modules if m.startswith(('textual', 'glose.widgets', 'glose.tui'))]; print(bad)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

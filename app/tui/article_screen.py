@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header
 from glose.db import documents
 from glose.db.claim_links import ClaimLink
 from glose.db.connection import data_version
+from glose.db.spans import half_overlap
 from glose.document_model import Changes
 from glose.errors import GloseError, is_busy
 from glose.plaintext import cut, one_line
@@ -179,13 +180,15 @@ class ArticleScreen(Screen):
     POLL_S = 1.0
     """How often the screen looks for changes made by other processes."""
 
-    def __init__(self, doc_id: int, *, layer: str | None = None, at: int | None = None):
+    def __init__(self, doc_id: int, *, layer: str | None = None, select: tuple[int, int] | None = None):
         """``layer``: the layer to edit when it is not the annotator's own (``gold``,
-        from the adjudication screen; never seeded from the suggestions). ``at``: an
-        offset to open at, selecting the claim there (else where the annotator left it)."""
+        from the adjudication screen; never seeded from the suggestions). ``select``:
+        the offsets of a claim to select on opening (from the sources screen: the
+        claim of the layer shown at those offsets, else the caret at its start)."""
         super().__init__()
-        self.doc_id, self.at = doc_id, at
+        self.doc_id = doc_id
         self.edited_layer = layer
+        self.select_on_open = select
         self._waiting: tuple[Edit, float] | None = None
         self._data_version = 0
         self._search = ""
@@ -222,13 +225,16 @@ class ArticleScreen(Screen):
         status = self.query_one(StatusLine)
         status.annotator = self.glose.annotator + (f" in {self.edited_layer}" if self.edited_layer else "")
         view.focus()
-        if self.at is None:
+        if self.select_on_open is None:
             view.move_caret(position)  # where the annotator left it
-        else:  # opened on a linked claim: select the claim there
-            view.move_caret(self.at)
-            claim = next((c for c in model.claims if c["start"] <= self.at < c["end"]), None)
+        else:
+            start, end = self.select_on_open
+            view.move_caret(start)
+            claim = next((c["id"] for c in model.claims if (c["start"], c["end"]) == (start, end)), None)
+            if claim is None:
+                claim = next((c["id"] for c in model.claims if half_overlap((c["start"], c["end"]), (start, end))), None)
             if claim is not None:
-                self._select(claim["id"], on_purpose=True)
+                self._select(claim, on_purpose=True)
         self._data_version = self._read_data_version()
         self.set_interval(self.POLL_S, self._poll)
         self._refresh_status()
@@ -651,4 +657,5 @@ class ArticleScreen(Screen):
             return
         self._save_position()
         self._away = True
-        self.app.push_screen(ArticleScreen(link["other_doc_id"], layer=self.edited_layer, at=link["other_start"]))
+        self.app.push_screen(ArticleScreen(link["other_doc_id"], layer=self.edited_layer,
+                                            select=(link["other_start"], link["other_end"])))

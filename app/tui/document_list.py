@@ -41,6 +41,7 @@ class DocumentListScreen(Screen):
         Binding("f", "cycle_filter", "Filter", id="filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("j", "adjudicate", "Adjudicate", id="adjudicate"),
+        Binding("o", "sources", "Sources", id="sources", show=False),
     ]
 
     KEY_GROUPS: ClassVar[HelpGroups] = [
@@ -51,6 +52,8 @@ class DocumentListScreen(Screen):
                    " ready to adjudicate, adjudicated; or all", ("filter",)),
             KeyRow("read the list again", ("refresh",)),
             KeyRow("adjudicate the document: its annotators' versions into gold", ("adjudicate",)),
+            KeyRow("the sources of the corpus: who said how many claims, in which documents; merge suggestions",
+                   ("sources",)),
             KeyRow("this help / command palette / quit", keys="? / ctrl+p / q"),
         ]),
     ]
@@ -168,6 +171,11 @@ class DocumentListScreen(Screen):
                         f" {len(names)} ({', '.join(names) or 'none'})", severity="warning")
             return
         self.app.push_screen(AdjudicationScreen(doc_id, names))
+
+    def action_sources(self) -> None:
+        from glose.tui.sources_screen import SourcesScreen
+
+        self.app.push_screen(SourcesScreen())
 
     def on_document_table_chosen(self, event: DocumentTable.Chosen) -> None:
         self.glose.open_document(event.document_id)

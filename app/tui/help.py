@@ -124,8 +124,11 @@ def documented_screens() -> list[type[Screen]]:
     from glose.tui.adjudication_screen import AdjudicationScreen
     from glose.tui.article_screen import ArticleScreen
     from glose.tui.document_list import DocumentListScreen
+    from glose.tui.merge_screen import MergeSuggestionsScreen
+    from glose.tui.sources_screen import SourceClaimsScreen, SourcesScreen
 
-    return [DocumentListScreen, ArticleScreen, AdjudicationScreen]
+    return [DocumentListScreen, ArticleScreen, AdjudicationScreen, SourcesScreen, SourceClaimsScreen,
+            MergeSuggestionsScreen]
 
 
 if __name__ == "__main__":  # python -m glose.tui.help README.md: rewrite its key tables
