@@ -43,14 +43,15 @@ sys.path.insert(0, str(ROOT / "samples"))
 
 import make_long  # noqa: E402
 
-from glose.db import documents, layers, spans  # noqa: E402
+from glose import claim_matching, source_matching  # noqa: E402
+from glose.db import documents, layers, sources, spans  # noqa: E402
 from glose.db.assignments import VIEWS  # noqa: E402
 from glose.db.connection import open_db  # noqa: E402
 from glose.db.transaction import write  # noqa: E402
 from glose.textnorm import normalize, text_hash  # noqa: E402
 from glose.tui.app import GloseApp  # noqa: E402
 from glose.tui.document_list import DocumentListScreen  # noqa: E402
-from glose.vocabulary import DONE, GOLD, IN_PROGRESS, SUGGESTIONS  # noqa: E402
+from glose.vocabulary import CLAIM, DONE, GOLD, IN_PROGRESS, SUGGESTIONS  # noqa: E402
 from glose.widgets.document_table import DocumentTable  # noqa: E402
 
 CORPUS_VERSION = 2
@@ -248,6 +249,38 @@ def report(sizes: list[int], figures: dict[int, dict[str, tuple[float, float]]],
               f" ({counts[0]:,} documents, {counts[1]:,} spans) {paths[size]}")
 
 
+def corpus_figures(path: Path) -> dict[str, float]:
+    """CPU seconds of what the sources screen and the article's "same claim as" ask of the
+    corpus (outside the targets, which are the document list's): counting every source's
+    claims in the suggestions layer, one source's claims, the merge suggestions, and the
+    candidates of one claim."""
+    db = open_db(path, access="read-only")
+    layer = layers.find_layer(db, SUGGESTIONS)
+    assert layer is not None
+    claim_filter = sources.ClaimFilter(layer)
+    figures: dict[str, float] = {}
+
+    def timed_call(name: str, call):
+        gc.collect()
+        started = time.process_time()
+        result = call()
+        figures[name] = time.process_time() - started
+        return result
+
+    counts = timed_call("sources: count claims", lambda: sources.claim_counts(db, claim_filter))
+    top = max(counts, key=lambda source: counts[source][0])
+    timed_call("sources: one source's claims", lambda: sources.claims_of(db, top, claim_filter))
+    timed_call("sources: merge suggestions", lambda: source_matching.merge_suggestions(db))
+    doc = db.execute("SELECT max(id) FROM documents").fetchone()[0]
+    claim = next(s for s in spans.spans_of(db, doc, layer) if s["label"] == CLAIM)
+    text = db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+                      [claim["start"] + 1, claim["end"] - claim["start"], doc]).fetchone()[0]
+    timed_call("same claim: candidates", lambda: claim_matching.candidates(db, doc, text, [layer]))
+    figures["sources"] = len(counts)
+    db.close()
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
@@ -263,6 +296,12 @@ def main() -> None:
         print(f"measuring at {size:,} documents ({args.rounds} rounds)", flush=True)
         figures[size] = asyncio.run(measure(paths[size], args.rounds, args.search))
     report(sizes, figures, paths, args.search)
+    corpus_cpu = {size: corpus_figures(paths[size]) for size in sizes}
+    print("\nCPU ms of the corpus views (not targets; the sources screen counts in a worker thread):")
+    for name in corpus_cpu[sizes[0]]:
+        if name != "sources":
+            print(f"{name:>32}" + "".join(f"{corpus_cpu[size][name] * 1e3:12.1f}" for size in sizes))
+    print(f"{'live canonical sources':>32}" + "".join(f"{corpus_cpu[size]['sources']:12,.0f}" for size in sizes))
 
 
 if __name__ == "__main__":
